@@ -1,0 +1,19 @@
+/*
+ * laplace_c.h: the C kernels. Each has the signature of laplace_kernel_fn in
+ * laplace.h; bindgen reads this header to generate the Rust declarations.
+ * One prototype per kernel, named laplace_c_<form>[_<variant>].
+ */
+#ifndef LAPLACE_C_H
+#define LAPLACE_C_H
+
+#include "laplace.h"
+
+/* c/loop: Gauss-Seidel, in place, i outer, j inner (loop.c). */
+int laplace_c_loop(double *u, double *scratch, size_t nx, size_t ny, double dx, double dy,
+                   size_t iters, double omega, int threads);
+
+/* c/array: Jacobi, two buffers swapped each sweep (array.c). */
+int laplace_c_array(double *u, double *scratch, size_t nx, size_t ny, double dx, double dy,
+                    size_t iters, double omega, int threads);
+
+#endif /* LAPLACE_C_H */

@@ -1,0 +1,243 @@
+use crate::{InputError, KernelError, Problem, Scheme};
+
+/// A kernel entry point: runs `job.problem().iters` sweeps and leaves the
+/// result in `job`'s `u` buffer. The scratch buffer is the kernel's to use.
+pub type KernelFn = fn(&mut Job<'_>) -> Result<(), KernelError>;
+
+/// How a kernel was compiled, recorded by its crate's build script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildInfo {
+    /// Compiler and version, e.g. `gcc (Debian 12.2.0-14) 12.2.0`.
+    pub compiler: &'static str,
+    /// The full flags the compiler was run with.
+    pub flags: &'static str,
+}
+
+/// One row of a build script's record: a source file and how it was built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceBuild {
+    /// File name relative to its kernel folder, e.g. `loop.c`.
+    pub source: &'static str,
+    /// How it was built.
+    pub build: BuildInfo,
+}
+
+/// Finds the build record of `source` at compile time, so that a registry
+/// entry naming a source file that was not compiled does not compile.
+pub const fn lookup_build(table: &[SourceBuild], source: &str) -> BuildInfo {
+    let mut k = 0;
+    while k < table.len() {
+        if const_str_eq(table[k].source, source) {
+            return table[k].build;
+        }
+        k += 1;
+    }
+    panic!("no build record for this kernel source: is the file in the kernel folder?")
+}
+
+const fn const_str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut k = 0;
+    while k < a.len() {
+        if a[k] != b[k] {
+            return false;
+        }
+        k += 1;
+    }
+    true
+}
+
+/// A registered kernel: its name, scheme, build and entry point.
+#[derive(Debug, Clone, Copy)]
+pub struct Kernel {
+    /// `language/form[-variant]`, e.g. `c/loop` or `fortran/array-fastmath`.
+    pub name: &'static str,
+    /// The iteration it runs.
+    pub scheme: Scheme,
+    /// The source file, relative to the repository root.
+    pub source: &'static str,
+    /// Compiler and flags.
+    pub build: BuildInfo,
+    /// Largest absolute difference from the reference that still passes.
+    pub tolerance: f64,
+    /// The entry point.
+    pub run: KernelFn,
+}
+
+impl Kernel {
+    /// The default verification tolerance: FMA contraction may change the last
+    /// bits of an update, and differences of that size stay far below this.
+    pub const TOLERANCE: f64 = 1e-12;
+
+    /// The part of the name before `/`.
+    pub fn language(&self) -> &'static str {
+        self.name.split_once('/').map_or(self.name, |(l, _)| l)
+    }
+
+    /// The part of the name after `/` (form and variant).
+    pub fn form(&self) -> &'static str {
+        self.name.split_once('/').map_or("", |(_, f)| f)
+    }
+
+    /// Runs the kernel on caller-provided buffers after validating them.
+    pub fn solve_in(
+        &self,
+        u: &mut [f64],
+        scratch: &mut [f64],
+        problem: &Problem,
+        threads: usize,
+    ) -> Result<(), KernelError> {
+        let mut job = Job::new(u, scratch, problem, threads)?;
+        (self.run)(&mut job)
+    }
+
+    /// Runs the kernel on a fresh initial grid and returns the final grid.
+    pub fn solve(&self, problem: &Problem, threads: usize) -> Result<Vec<f64>, KernelError> {
+        let mut u = problem.initial_grid()?;
+        let mut scratch = problem.scratch()?;
+        self.solve_in(&mut u, &mut scratch, problem, threads)?;
+        Ok(u)
+    }
+}
+
+/// A validated kernel call: buffers that match a valid problem.
+///
+/// Every kernel receives a `Job`, so every kernel may rely on
+/// `nx >= 3`, `ny >= 3`, finite positive spacings and
+/// `u.len() == scratch.len() == nx * ny`.
+#[derive(Debug)]
+pub struct Job<'a> {
+    u: &'a mut [f64],
+    scratch: &'a mut [f64],
+    problem: Problem,
+    threads: usize,
+}
+
+impl<'a> Job<'a> {
+    /// Checks `problem` and the buffer lengths. `threads` is clamped to at least 1.
+    pub fn new(
+        u: &'a mut [f64],
+        scratch: &'a mut [f64],
+        problem: &Problem,
+        threads: usize,
+    ) -> Result<Self, InputError> {
+        problem.validate()?;
+        let expected = problem.cells();
+        for (buffer, actual) in [("u", u.len()), ("scratch", scratch.len())] {
+            if actual != expected {
+                return Err(InputError::BufferLength {
+                    buffer,
+                    nx: problem.nx,
+                    ny: problem.ny,
+                    expected,
+                    actual,
+                });
+            }
+        }
+        Ok(Job {
+            u,
+            scratch,
+            problem: *problem,
+            threads: threads.max(1),
+        })
+    }
+
+    /// The problem being solved.
+    pub fn problem(&self) -> &Problem {
+        &self.problem
+    }
+
+    /// Threads the kernel may use (at least 1; serial kernels ignore it).
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// The grid, row-major, `nx * ny` values.
+    pub fn u(&mut self) -> &mut [f64] {
+        self.u
+    }
+
+    /// The grid and the scratch buffer, both `nx * ny` values.
+    pub fn buffers(&mut self) -> (&mut [f64], &mut [f64]) {
+        (self.u, self.scratch)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn noop(_: &mut Job<'_>) -> Result<(), KernelError> {
+        Ok(())
+    }
+
+    const K: Kernel = Kernel {
+        name: "rust/array-fastmath",
+        scheme: Scheme::Jacobi,
+        source: "x.rs",
+        build: BuildInfo {
+            compiler: "",
+            flags: "",
+        },
+        tolerance: Kernel::TOLERANCE,
+        run: noop,
+    };
+
+    #[test]
+    fn name_parts() {
+        assert_eq!(K.language(), "rust");
+        assert_eq!(K.form(), "array-fastmath");
+    }
+
+    #[test]
+    fn job_rejects_wrong_buffer_lengths() {
+        let p = Problem::new(4, 5, 0.1, 0.1, 1).unwrap();
+        let (mut u, mut s) = (vec![0.0; 20], vec![0.0; 19]);
+        let err = K.solve_in(&mut u, &mut s, &p, 1).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the scratch buffer holds 19 values, but a 4x5 grid needs 20"
+        );
+        let mut u = vec![0.0; 21];
+        let err = Job::new(&mut u, &mut s, &p, 1).unwrap_err();
+        assert!(matches!(err, InputError::BufferLength { buffer: "u", .. }));
+    }
+
+    #[test]
+    fn job_rejects_invalid_problem() {
+        let p = Problem {
+            nx: 2,
+            ..Problem::SEED
+        };
+        let (mut u, mut s) = (vec![0.0; 200], vec![0.0; 200]);
+        assert!(matches!(
+            Job::new(&mut u, &mut s, &p, 1),
+            Err(InputError::TooSmall { .. })
+        ));
+    }
+
+    #[test]
+    fn build_lookup() {
+        const T: &[SourceBuild] = &[
+            SourceBuild {
+                source: "a.c",
+                build: BuildInfo {
+                    compiler: "cc",
+                    flags: "-O1",
+                },
+            },
+            SourceBuild {
+                source: "b.c",
+                build: BuildInfo {
+                    compiler: "cc",
+                    flags: "-O3",
+                },
+            },
+        ];
+        const B: BuildInfo = lookup_build(T, "b.c");
+        assert_eq!(B.flags, "-O3");
+    }
+}

@@ -1,0 +1,29 @@
+//! The Laplace problem of the 2011 shootout, the kernel contract shared by every
+//! language, the reference solvers and verification.
+//!
+//! A grid `u` of `nx` rows by `ny` columns of `f64`, stored row-major
+//! (`u[i * ny + j]`), starts at zero except for the first row, which is held at
+//! one; all four edges are fixed. One sweep updates every interior point with
+//!
+//! ```text
+//! u[i,j] = ((u[i+1,j] + u[i-1,j]) * dy2 + (u[i,j+1] + u[i,j-1]) * dx2) / (2*(dx2+dy2))
+//! ```
+//!
+//! under one of the [`Scheme`]s. Kernels are described by [`Kernel`] and run
+//! through a validated [`Job`], so no kernel, Rust or foreign, ever sees a
+//! buffer that does not match its problem.
+
+mod error;
+pub mod ffi;
+mod grid;
+mod kernel;
+mod problem;
+pub mod reference;
+mod scheme;
+pub mod verify;
+
+pub use error::{InputError, KernelError};
+pub use grid::Grid;
+pub use kernel::{BuildInfo, Job, Kernel, KernelFn, SourceBuild, lookup_build};
+pub use problem::{Problem, Stencil};
+pub use scheme::Scheme;

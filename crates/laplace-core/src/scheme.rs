@@ -1,0 +1,31 @@
+use serde::{Deserialize, Serialize};
+
+/// The iteration a kernel runs. Different schemes converge at different rates,
+/// so times are only compared within a scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scheme {
+    /// Every point reads the previous sweep only (NumPy slicing, Fortran array syntax).
+    Jacobi,
+    /// In place, `i` ascending outside and `j` ascending inside (the loop versions).
+    GaussSeidel,
+}
+
+impl Scheme {
+    /// Every scheme, in table order.
+    pub const ALL: [Scheme; 2] = [Scheme::Jacobi, Scheme::GaussSeidel];
+
+    /// The kebab-case name used in tables and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Jacobi => "jacobi",
+            Scheme::GaussSeidel => "gauss-seidel",
+        }
+    }
+}
+
+impl std::fmt::Display for Scheme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}

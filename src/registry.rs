@@ -1,0 +1,65 @@
+//! The one registry: every kernel in the race, one line each.
+//!
+//! Tests, the command line, the benches and the reports iterate over
+//! [`KERNELS`], so a kernel added here is verified, timed and plotted with no
+//! other change. Names read `language/form[-variant]`.
+
+use laplace_core::Kernel;
+
+/// Every registered kernel.
+pub static KERNELS: &[Kernel] = &[
+    laplace_rust::kernel!("rust/loop", GaussSeidel, loops),
+    laplace_rust::kernel!("rust/array", Jacobi, array),
+    laplace_c::kernel!("c/loop", GaussSeidel, laplace_c_loop, "loop.c"),
+    laplace_c::kernel!("c/array", Jacobi, laplace_c_array, "array.c"),
+    laplace_fortran::kernel!(
+        "fortran/loop",
+        GaussSeidel,
+        laplace_fortran_loop,
+        "loop.f90"
+    ),
+    laplace_fortran::kernel!("fortran/array", Jacobi, laplace_fortran_array, "array.f90"),
+];
+
+/// The kernel called `name`, if registered.
+pub fn find(name: &str) -> Option<&'static Kernel> {
+    KERNELS.iter().find(|k| k.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for k in KERNELS {
+            assert!(seen.insert(k.name), "{} is registered twice", k.name);
+            let (lang, form) = k.name.split_once('/').expect("language/form");
+            let ok = |s: &str| {
+                !s.is_empty()
+                    && s.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            };
+            assert!(
+                ok(lang) && ok(form),
+                "{} is not language/form[-variant]",
+                k.name
+            );
+            assert!(!form.starts_with('-') && !form.ends_with('-'), "{}", k.name);
+        }
+    }
+
+    #[test]
+    fn every_source_file_exists() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for k in KERNELS {
+            assert!(
+                root.join(k.source).is_file(),
+                "{}: {} missing",
+                k.name,
+                k.source
+            );
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! Every registered kernel against the reference of its own scheme, on the
+//! shapes, sweep counts and spacings of the foundation issue. The test walks
+//! the registry, so kernels added later are covered with no change here.
+
+use laplace_core::verify::{VerifyError, verify_against};
+use laplace_core::{InputError, Job, Kernel, KernelError, Problem, Scheme, reference};
+use laplace_shootout::registry::KERNELS;
+
+const SHAPES: [(usize, usize); 5] = [(3, 3), (4, 7), (7, 4), (37, 91), (100, 100)];
+const SWEEPS: [usize; 5] = [0, 1, 2, 17, 500];
+const SPACINGS: [(f64, f64); 2] = [(0.1, 0.1), (0.1, 0.37)];
+
+fn problems() -> impl Iterator<Item = Problem> {
+    SHAPES.into_iter().flat_map(|(nx, ny)| {
+        SWEEPS.into_iter().flat_map(move |iters| {
+            SPACINGS
+                .into_iter()
+                .map(move |(dx, dy)| Problem::new(nx, ny, dx, dy, iters).unwrap())
+        })
+    })
+}
+
+/// Runs every kernel on every problem; returns all failures, not just the first.
+fn failures(kernels: &[Kernel]) -> Vec<VerifyError> {
+    let mut failed = Vec::new();
+    for p in problems() {
+        for scheme in Scheme::ALL {
+            let want = reference::solve(scheme, &p).unwrap();
+            for k in kernels.iter().filter(|k| k.scheme == scheme) {
+                if let Err(e) = verify_against(k, &p, 2, &want) {
+                    failed.push(e);
+                }
+            }
+        }
+    }
+    failed
+}
+
+#[test]
+fn every_registered_kernel_matches_its_reference() {
+    assert!(KERNELS.len() >= 6);
+    let failed = failures(KERNELS);
+    let report: Vec<String> = failed.iter().map(ToString::to_string).collect();
+    assert!(
+        failed.is_empty(),
+        "{} failures:\n{}",
+        failed.len(),
+        report.join("\n")
+    );
+}
+
+#[test]
+fn registry_covers_both_schemes_in_every_language() {
+    for lang in ["rust", "c", "fortran"] {
+        for scheme in Scheme::ALL {
+            assert!(
+                KERNELS
+                    .iter()
+                    .any(|k| k.language() == lang && k.scheme == scheme),
+                "no {lang} kernel for {scheme}"
+            );
+        }
+    }
+}
+
+/// `rust/loop` with the `i` neighbours swapped for `j` ones in one term: a
+/// plausible typo that only shows when dx != dy.
+fn swapped_neighbours(job: &mut Job<'_>) -> Result<(), KernelError> {
+    let p = *job.problem();
+    let (ny, s) = (p.ny, p.stencil());
+    let u = job.u();
+    for _ in 0..p.iters {
+        for i in 1..p.nx - 1 {
+            for j in 1..ny - 1 {
+                let k = i * ny + j;
+                u[k] = s.apply(u[k + 1], u[k - 1], u[k + ny], u[k - ny]);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Jacobi run in place: really Gauss-Seidel.
+fn jacobi_in_place(job: &mut Job<'_>) -> Result<(), KernelError> {
+    let p = *job.problem();
+    let (ny, s) = (p.ny, p.stencil());
+    let u = job.u();
+    for _ in 0..p.iters {
+        for i in 1..p.nx - 1 {
+            for j in 1..ny - 1 {
+                let k = i * ny + j;
+                u[k] = s.apply(u[k + ny], u[k - ny], u[k + 1], u[k - 1]);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn buggy(name: &'static str, scheme: Scheme, run: laplace_core::KernelFn) -> Kernel {
+    Kernel {
+        name,
+        scheme,
+        run,
+        ..KERNELS[0]
+    }
+}
+
+#[test]
+fn a_buggy_kernel_fails_naming_kernel_shape_and_worst_cell() {
+    let bugs = [
+        buggy("test/swapped", Scheme::GaussSeidel, swapped_neighbours),
+        buggy("test/in-place", Scheme::Jacobi, jacobi_in_place),
+    ];
+    for bug in &bugs {
+        let failed = failures(std::slice::from_ref(bug));
+        assert!(!failed.is_empty(), "{} was not caught", bug.name);
+        let msg = failed[0].to_string();
+        assert!(msg.starts_with(bug.name), "{msg}");
+        assert!(msg.contains(" sweeps"), "{msg}");
+        assert!(msg.contains("at cell (i="), "{msg}");
+        assert!(
+            matches!(&failed[0], VerifyError::Mismatch { diff, .. } if diff.max_abs > 1e-6),
+            "{msg}"
+        );
+    }
+    // The seed problem names its shape in the message.
+    let p = Problem::SEED.with_iters(3);
+    let err = verify_against(
+        &bugs[1],
+        &p,
+        1,
+        &reference::solve(Scheme::Jacobi, &p).unwrap(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("100x100, 3 sweeps"), "{err}");
+}
+
+#[test]
+fn every_kernel_rejects_bad_input_before_running() {
+    let p = Problem::new(5, 6, 0.1, 0.1, 3).unwrap();
+    for k in KERNELS {
+        let (mut u, mut s) = (vec![0.0; 29], vec![0.0; 30]);
+        let err = k.solve_in(&mut u, &mut s, &p, 1).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                KernelError::Input(InputError::BufferLength { buffer: "u", .. })
+            ),
+            "{}: {err}",
+            k.name
+        );
+        let mut u = vec![0.0; 30];
+        let mut short = vec![0.0; 1];
+        assert!(k.solve_in(&mut u, &mut short, &p, 1).is_err(), "{}", k.name);
+        for bad in [
+            Problem { nx: 2, ..p },
+            Problem { ny: 0, ..p },
+            Problem { dx: f64::NAN, ..p },
+            Problem { dy: -1.0, ..p },
+            Problem { dx: 0.0, ..p },
+        ] {
+            let n = bad.nx * bad.ny;
+            let (mut u, mut s) = (vec![0.0; n], vec![0.0; n]);
+            let err = k.solve_in(&mut u, &mut s, &bad, 1).unwrap_err();
+            assert!(matches!(err, KernelError::Input(_)), "{}: {err}", k.name);
+            assert!(u.iter().all(|&x| x == 0.0), "{} wrote to u", k.name);
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! `cargo xtask`: the README's commands.
+//!
+//! - `cargo xtask run [ARGS...]`: installs what the build needs, then runs the
+//!   shootout (`shootout run ARGS...`) in release mode.
+//! - `cargo xtask test`: installs what the build needs, then runs the whole
+//!   suite: `cargo fmt --check`, `cargo clippy --all-targets -- -D warnings`,
+//!   `cargo test --workspace` and the benches in criterion's quick test mode.
+//! - `cargo xtask setup`: only the installation step.
+//!
+//! The build needs gfortran (Fortran kernels) and libclang with its headers
+//! (bindgen). On Debian and Ubuntu they are installed with apt-get, directly
+//! as root or through sudo; elsewhere the command says what to install.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, Result, bail};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<()> {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let (cmd, rest) = args
+        .split_first()
+        .map_or(("help", &[][..]), |(c, r)| (c.as_str(), r));
+    match cmd {
+        "setup" => setup(),
+        "run" => {
+            setup()?;
+            cargo(
+                &["run", "--release", "--bin", "shootout", "--", "run"],
+                rest,
+            )
+        }
+        "test" => {
+            setup()?;
+            test()
+        }
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n\
+                 commands:\n  run [ARGS...]  install what is missing, then race every kernel (shootout run ARGS...)\n  \
+                 test           install what is missing, then fmt, clippy, tests and a quick bench check\n  \
+                 setup          only install what is missing (gfortran, libclang-dev)"
+            );
+            if cmd == "help" || cmd == "--help" || cmd == "-h" {
+                Ok(())
+            } else {
+                bail!("unknown command `{cmd}`")
+            }
+        }
+    }
+}
+
+/// The whole test suite, in the order that fails fastest.
+fn test() -> Result<()> {
+    cargo(&["fmt", "--all", "--check"], &[])?;
+    cargo(
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
+    cargo(&["test", "--workspace"], &[])
+}
+
+/// Runs `cargo ARGS EXTRA` in the workspace root.
+fn cargo(args: &[&str], extra: &[String]) -> Result<()> {
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(&cargo)
+        .args(args)
+        .args(extra)
+        .current_dir(workspace_root())
+        .status()
+        .with_context(|| format!("cannot run {cargo}"))?;
+    if !status.success() {
+        bail!("`cargo {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// A build requirement: how to detect it and which Debian package provides it.
+struct Requirement {
+    what: &'static str,
+    debian: &'static str,
+    fedora: &'static str,
+    present: fn() -> bool,
+}
+
+const REQUIREMENTS: [Requirement; 2] = [
+    Requirement {
+        what: "gfortran (Fortran kernels)",
+        debian: "gfortran",
+        fedora: "gcc-gfortran",
+        present: has_gfortran,
+    },
+    Requirement {
+        what: "libclang and clang's headers (bindgen)",
+        debian: "libclang-dev",
+        fedora: "clang-devel",
+        present: has_libclang,
+    },
+];
+
+/// Installs whatever of [`REQUIREMENTS`] is missing.
+fn setup() -> Result<()> {
+    let missing: Vec<&Requirement> = REQUIREMENTS.iter().filter(|r| !(r.present)()).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = missing.iter().map(|r| r.what).collect();
+    eprintln!("xtask: missing {}; installing", names.join(" and "));
+    let packages: Vec<&str> = missing.iter().map(|r| r.debian).collect();
+    if !on_path("apt-get") {
+        let fedora: Vec<&str> = missing.iter().map(|r| r.fedora).collect();
+        bail!(
+            "this system has no apt-get. Install {} yourself, e.g.\n  \
+             Debian/Ubuntu: apt-get install {}\n  Fedora: dnf install {}\n  \
+             macOS: brew install gcc llvm (and set LIBCLANG_PATH)",
+            names.join(" and "),
+            packages.join(" "),
+            fedora.join(" ")
+        );
+    }
+    let sudo: &[&str] = if is_root() {
+        &[]
+    } else if on_path("sudo") {
+        &["sudo"]
+    } else {
+        bail!(
+            "installing {} needs root: run `apt-get install {}` as root",
+            names.join(" and "),
+            packages.join(" ")
+        );
+    };
+    run_privileged(sudo, &["apt-get", "update", "-q"])?;
+    let mut install = vec!["apt-get", "install", "-y", "-q", "--no-install-recommends"];
+    install.extend(&packages);
+    run_privileged(sudo, &install)?;
+    for r in &missing {
+        if !(r.present)() {
+            bail!("{} is still missing after installing {}", r.what, r.debian);
+        }
+    }
+    Ok(())
+}
+
+fn run_privileged(sudo: &[&str], cmd: &[&str]) -> Result<()> {
+    let all: Vec<&str> = sudo.iter().chain(cmd).copied().collect();
+    eprintln!("xtask: {}", all.join(" "));
+    let status = Command::new(all[0])
+        .args(&all[1..])
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .status()
+        .with_context(|| format!("cannot run {}", all[0]))?;
+    if !status.success() {
+        bail!("`{}` failed ({status})", all.join(" "));
+    }
+    Ok(())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.trim_ascii() == b"0")
+}
+
+fn on_path(tool: &str) -> bool {
+    env::var_os("PATH").is_some_and(|p| env::split_paths(&p).any(|d| d.join(tool).is_file()))
+}
+
+fn has_gfortran() -> bool {
+    let fc = env::var("FC").unwrap_or_else(|_| "gfortran".into());
+    Command::new(fc)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// libclang itself (not libclang-cpp) and clang's `stddef.h`, which the
+/// kernel headers include.
+fn has_libclang() -> bool {
+    let mut lib_dirs: Vec<PathBuf> = env::var_os("LIBCLANG_PATH")
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    lib_dirs.extend(
+        [
+            "/usr/lib",
+            "/usr/lib64",
+            "/usr/local/lib",
+            "/usr/lib/x86_64-linux-gnu",
+            "/usr/lib/aarch64-linux-gnu",
+        ]
+        .map(PathBuf::from),
+    );
+    lib_dirs.extend(glob_dirs("/usr/lib", "llvm-", "lib"));
+    let is_libclang = |name: &str| {
+        name.starts_with("libclang.so")
+            || name.strip_prefix("libclang-").is_some_and(|rest| {
+                rest.starts_with(|c: char| c.is_ascii_digit()) && rest.contains(".so")
+            })
+    };
+    let lib = lib_dirs.iter().any(|d| {
+        std::fs::read_dir(d).is_ok_and(|rd| {
+            rd.filter_map(|e| e.ok())
+                .any(|e| is_libclang(&e.file_name().to_string_lossy()))
+        })
+    });
+    let headers = glob_dirs("/usr/lib", "llvm-", "lib/clang")
+        .into_iter()
+        .chain([
+            PathBuf::from("/usr/lib/clang"),
+            PathBuf::from("/usr/lib64/clang"),
+        ])
+        .any(|d| {
+            std::fs::read_dir(d).is_ok_and(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .any(|e| e.path().join("include/stddef.h").is_file())
+            })
+        });
+    lib && headers
+}
+
+/// `base/<prefix>*/<sub>` for every matching entry.
+fn glob_dirs(base: &str, prefix: &str, sub: &str) -> Vec<PathBuf> {
+    std::fs::read_dir(base)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.file_name().to_string_lossy().starts_with(prefix))
+                .map(|e| e.path().join(sub))
+                .collect()
+        })
+        .unwrap_or_default()
+}
