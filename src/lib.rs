@@ -1,8 +1,14 @@
 //! laplace-shootout: the registry of every kernel, and the command line's
 //! building blocks.
 
+pub mod fsutil;
 pub mod list;
+pub mod machine;
+pub mod progress;
 pub mod registry;
+pub mod runner;
+pub mod select;
+pub mod table;
 
 /// How this binary was built, recorded by `build.rs`.
 pub mod provenance {

@@ -1,11 +1,14 @@
-//! The `shootout` command line.
+//! The `shootout` command line. `main` only prints errors; the work is in the library.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Result;
-use clap::{Parser, Subcommand, ValueEnum};
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use laplace_shootout::list;
+use laplace_core::Problem;
+use laplace_shootout::runner::{self, DEFAULT_BASELINE, DEFAULT_REPEAT, RunOptions};
+use laplace_shootout::{fsutil, list, progress, registry, select, table};
 
 /// Races one Laplace-equation kernel across Rust, C and Fortran, verified
 /// against a reference of its own scheme before any time is reported.
@@ -24,6 +27,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Verify, then time, every selected kernel on one problem.
+    Run(RunArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -34,8 +39,48 @@ enum Format {
     Json,
 }
 
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// Grid rows.
+    #[arg(long, default_value_t = Problem::SEED.nx)]
+    nx: usize,
+    /// Grid columns.
+    #[arg(long, default_value_t = Problem::SEED.ny)]
+    ny: usize,
+    /// Sweeps per run.
+    #[arg(long, default_value_t = Problem::SEED.iters)]
+    iters: usize,
+    /// Grid spacing along rows.
+    #[arg(long, default_value_t = Problem::SEED.dx, allow_negative_numbers = true)]
+    dx: f64,
+    /// Grid spacing along columns.
+    #[arg(long, default_value_t = Problem::SEED.dy, allow_negative_numbers = true)]
+    dy: f64,
+    /// Kernels to run: a substring or glob of the name; repeatable (default: all).
+    #[arg(long = "kernels", value_name = "PATTERN")]
+    kernels: Vec<String>,
+    /// Timed runs per kernel, after one warm-up.
+    #[arg(long, default_value_t = DEFAULT_REPEAT, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    repeat: u32,
+    /// Kernel whose time is 1 in the relative column.
+    #[arg(long, default_value = DEFAULT_BASELINE)]
+    baseline: String,
+    /// Write the results document (JSON) here.
+    #[arg(long, value_name = "PATH")]
+    json: Option<PathBuf>,
+    /// Save each kernel's final grid as .npy in this folder.
+    #[arg(long, value_name = "DIR")]
+    save_grids: Option<PathBuf>,
+    /// Threads for parallel kernels (default: all logical cores).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    threads: Option<u32>,
+    /// Replace an existing results file or non-empty grid folder.
+    #[arg(long)]
+    force: bool,
+}
+
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    match dispatch(Cli::parse()) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -44,7 +89,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
+fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::List { format } => {
             match format {
@@ -53,5 +98,57 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Run(args) => run(args),
     }
+}
+
+/// Exit code 0 when every kernel verified, 1 when any failed.
+fn run(args: RunArgs) -> Result<ExitCode> {
+    let problem = Problem::new(args.nx, args.ny, args.dx, args.dy, args.iters)?;
+    let kernels = select::select(registry::KERNELS, &args.kernels)?;
+    if registry::find(&args.baseline).is_none() {
+        anyhow::bail!(
+            "unknown baseline `{}`{}",
+            args.baseline,
+            select::select(registry::KERNELS, std::slice::from_ref(&args.baseline))
+                .err()
+                .map_or_else(String::new, |e| e.to_string().replacen(
+                    "no kernel matches",
+                    ":",
+                    1
+                ))
+        );
+    }
+    // Refuse to overwrite before spending minutes on the run.
+    if let Some(path) = &args.json {
+        fsutil::check_new_file(path, args.force)?;
+    }
+    if let Some(dir) = &args.save_grids {
+        fsutil::prepare_dir(dir, args.force)?;
+    }
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |n| n as usize,
+    );
+    let opts = RunOptions {
+        problem,
+        repeat: args.repeat as usize,
+        baseline: args.baseline.clone(),
+        threads,
+        save_grids: args.save_grids.clone(),
+    };
+    let doc = runner::run(&kernels, &opts, progress::stderr().as_mut())?;
+    print!("{}", table::render(&doc, &args.baseline));
+    if let Some(path) = &args.json {
+        let json = serde_json::to_vec_pretty(&doc)?;
+        fsutil::write_atomic(path, &json).with_context(|| "writing the results document")?;
+        eprintln!("results written to {}", path.display());
+    }
+    let failed = doc.results.iter().filter(|r| !r.verified).count();
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{failed} kernel(s) FAILED verification");
+        ExitCode::FAILURE
+    })
 }

@@ -75,7 +75,9 @@ fn test() -> Result<()> {
         ],
         &[],
     )?;
-    cargo(&["test", "--workspace"], &[])
+    cargo(&["test", "--workspace"], &[])?;
+    // Each benchmark once, without measuring: a broken bench fails here.
+    cargo(&["bench", "--bench", "kernels", "--", "--test"], &[])
 }
 
 /// Runs `cargo ARGS EXTRA` in the workspace root.

@@ -17,8 +17,10 @@ mod error;
 pub mod ffi;
 mod grid;
 mod kernel;
+pub mod npy;
 mod problem;
 pub mod reference;
+pub mod results;
 mod scheme;
 pub mod verify;
 

@@ -103,22 +103,15 @@ pub enum VerifyError {
     },
 }
 
-/// Runs `kernel` on `problem` and compares it with `reference`, the reference
-/// solution of the kernel's scheme for the same problem.
-pub fn verify_against(
+/// Compares `grid`, the output of `kernel` on `problem`, with `reference`,
+/// the reference solution of the kernel's scheme for the same problem.
+pub fn check(
     kernel: &Kernel,
     problem: &Problem,
-    threads: usize,
+    grid: &[f64],
     reference: &Grid,
-) -> Result<Verified, VerifyError> {
-    let grid = kernel
-        .solve(problem, threads)
-        .map_err(|source| VerifyError::Kernel {
-            kernel: kernel.name,
-            problem: *problem,
-            source,
-        })?;
-    let diff = compare(&grid, reference);
+) -> Result<Diff, VerifyError> {
+    let diff = compare(grid, reference);
     // Anything but "less or equal" fails, NaN included.
     let within = matches!(
         diff.max_abs.partial_cmp(&kernel.tolerance),
@@ -133,6 +126,24 @@ pub fn verify_against(
             tolerance: kernel.tolerance,
         });
     }
+    Ok(diff)
+}
+
+/// Runs `kernel` on `problem` and [`check`]s it against `reference`.
+pub fn verify_against(
+    kernel: &Kernel,
+    problem: &Problem,
+    threads: usize,
+    reference: &Grid,
+) -> Result<Verified, VerifyError> {
+    let grid = kernel
+        .solve(problem, threads)
+        .map_err(|source| VerifyError::Kernel {
+            kernel: kernel.name,
+            problem: *problem,
+            source,
+        })?;
+    let diff = check(kernel, problem, &grid, reference)?;
     Ok(Verified { grid, diff })
 }
 

@@ -1,0 +1,130 @@
+//! The results document that `shootout run --json` writes and
+//! `shootout report` reads. Documented field by field in `docs/results-schema.md`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Scheme;
+
+/// Bumped whenever a field changes meaning or a required field is added.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One run of the shootout on one machine and one problem.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultsDoc {
+    /// [`SCHEMA_VERSION`] of the writer.
+    pub schema_version: u32,
+    /// Where and with what the numbers were produced.
+    pub provenance: Provenance,
+    /// The problem every kernel ran.
+    pub problem: ProblemSpec,
+    /// One entry per kernel, in table order.
+    pub results: Vec<KernelResult>,
+}
+
+/// The machine and toolchains behind a results document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// When the run finished, RFC 3339 in UTC.
+    pub date: String,
+    /// `git rev-parse HEAD` of the checkout, if it is one.
+    pub git_commit: Option<String>,
+    /// Host name.
+    pub host: String,
+    /// CPU model name.
+    pub cpu: String,
+    /// Logical cores the OS reports.
+    pub logical_cores: usize,
+    /// Operating system and kernel release.
+    pub os: String,
+    /// `rustc -V`.
+    pub rustc: String,
+    /// Target CPU of every language (`-C target-cpu`, `-march`).
+    pub target_cpu: String,
+    /// Cargo profile of the runner (`release` for numbers worth quoting).
+    pub profile: String,
+    /// C compiler and version.
+    pub c_compiler: String,
+    /// Fortran compiler and version.
+    pub fortran_compiler: String,
+    /// Threads offered to parallel kernels.
+    pub threads: usize,
+}
+
+/// The problem of a results document.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ProblemSpec {
+    /// Rows.
+    pub nx: usize,
+    /// Columns.
+    pub ny: usize,
+    /// Sweeps per run.
+    pub iters: usize,
+    /// Spacing along rows.
+    pub dx: f64,
+    /// Spacing along columns.
+    pub dy: f64,
+    /// Relaxation factor for over-relaxed schemes.
+    pub omega: f64,
+    /// Timed runs per kernel.
+    pub repeat: usize,
+}
+
+/// One kernel's outcome: verification, then timings if it passed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KernelResult {
+    /// `language/form[-variant]`.
+    pub kernel: String,
+    /// Language part of the name.
+    pub language: String,
+    /// Form part of the name.
+    pub form: String,
+    /// The iteration it runs.
+    pub scheme: Scheme,
+    /// Compiler command line.
+    pub flags: String,
+    /// Compiler and version.
+    pub compiler: String,
+    /// Whether it matched its scheme's reference within `tolerance`.
+    pub verified: bool,
+    /// The tolerance it was held to.
+    pub tolerance: f64,
+    /// Largest absolute difference from the reference (`null` if it did not run or gave NaN).
+    pub max_abs_diff: Option<f64>,
+    /// Why it failed, if it did.
+    pub error: Option<String>,
+    /// Fastest timed run, seconds (`null` when not timed).
+    pub best_s: Option<f64>,
+    /// Median timed run, seconds.
+    pub median_s: Option<f64>,
+    /// Slowest timed run, seconds.
+    pub max_s: Option<f64>,
+    /// Million lattice updates per second at the best time.
+    pub mlups: Option<f64>,
+    /// Best time divided by the baseline's best time (the post's "relative speed").
+    pub relative: Option<f64>,
+    /// The final grid as `.npy`, if saved.
+    pub grid_file: Option<String>,
+}
+
+impl KernelResult {
+    /// `max_s / best_s`: 1.0 on a quiet machine.
+    pub fn spread(&self) -> Option<f64> {
+        Some(self.max_s? / self.best_s?)
+    }
+}
+
+impl ResultsDoc {
+    /// The results grouped by scheme (in [`Scheme`] order), fastest first
+    /// within a scheme, failed kernels last in their group.
+    pub fn table_order(&self) -> Vec<&KernelResult> {
+        let mut rows: Vec<&KernelResult> = self.results.iter().collect();
+        rows.sort_by(|a, b| {
+            let key = |r: &KernelResult| (r.scheme, r.best_s.is_none());
+            key(a).cmp(&key(b)).then_with(|| {
+                let t = |r: &KernelResult| r.best_s.unwrap_or(f64::INFINITY);
+                t(a).total_cmp(&t(b))
+            })
+        });
+        rows
+    }
+}

@@ -1,0 +1,127 @@
+//! Writing output files safely: never half-written, never silently overwritten.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+/// A file-system operation that failed, with the path it was about.
+#[derive(Debug, Error)]
+pub enum FsError {
+    /// An I/O error on `path`.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The output exists and `--force` was not given.
+    #[error("{path} already exists; pass --force to replace it")]
+    Exists {
+        /// The path.
+        path: PathBuf,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> FsError + '_ {
+    move |source| FsError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over
+/// `path`, so readers see the old file or the new one, never a part.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = fs::File::create(&tmp).map_err(io(&tmp))?;
+        f.write_all(bytes).map_err(io(&tmp))?;
+        f.sync_all().map_err(io(&tmp))?;
+        fs::rename(&tmp, path).map_err(io(path))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Checks, before any work, that `path` can be written as a new file: it must
+/// not exist unless `force`, and its folder must exist.
+pub fn check_new_file(path: &Path, force: bool) -> Result<(), FsError> {
+    if path.exists() && !force {
+        return Err(FsError::Exists {
+            path: path.to_path_buf(),
+        });
+    }
+    if path.is_dir() {
+        return Err(FsError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other("is a folder, not a file"),
+        });
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    if let Some(dir) = dir {
+        if !dir.is_dir() {
+            return Err(FsError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other(format!("folder {} does not exist", dir.display())),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Prepares `dir` for output files: creates it, or accepts an existing
+/// empty folder; a non-empty folder needs `force`.
+pub fn prepare_dir(dir: &Path, force: bool) -> Result<(), FsError> {
+    if dir.exists() {
+        let non_empty = fs::read_dir(dir).map_err(io(dir))?.next().is_some();
+        if non_empty && !force {
+            return Err(FsError::Exists {
+                path: dir.to_path_buf(),
+            });
+        }
+        return Ok(());
+    }
+    fs::create_dir_all(dir).map_err(io(dir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temporary() {
+        let dir = std::env::temp_dir().join(format!("fsutil-test-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("a.json");
+        write_atomic(&f, b"one").unwrap();
+        assert!(matches!(
+            check_new_file(&f, false),
+            Err(FsError::Exists { .. })
+        ));
+        assert!(check_new_file(&f, true).is_ok());
+        write_atomic(&f, b"two").unwrap();
+        assert_eq!(fs::read(&f).unwrap(), b"two");
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
+        assert!(prepare_dir(&dir, false).is_err());
+        assert!(prepare_dir(&dir, true).is_ok());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn missing_folder_is_an_error() {
+        let err = check_new_file(Path::new("/nonexistent-dir-xyz/out.json"), false).unwrap_err();
+        assert!(err.to_string().contains("does not exist"), "{err}");
+    }
+}

@@ -1,0 +1,269 @@
+//! `shootout run`: verify every selected kernel, then time it.
+//!
+//! For each kernel: one run on a fresh grid, compared with the reference of
+//! its scheme (a kernel that fails is reported FAILED and never timed); then
+//! one untimed warm-up and `repeat` timed runs, each from a fresh initial
+//! grid, timing only the kernel call.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use laplace_core::results::{KernelResult, ProblemSpec, ResultsDoc, SCHEMA_VERSION};
+use laplace_core::verify::{Diff, VerifyError, check};
+use laplace_core::{Grid, InputError, Kernel, KernelError, Problem, Scheme, npy, reference};
+use thiserror::Error;
+
+use crate::fsutil;
+use crate::machine;
+use crate::progress::Progress;
+
+/// The kernel whose time the `relative` column divides by, unless
+/// `--baseline` says otherwise: the post's NumPy update (Jacobi on whole
+/// arrays), compiled from C.
+pub const DEFAULT_BASELINE: &str = "c/array";
+
+/// Timed runs per kernel by default: the seed problem's whole run stays well
+/// under a minute on two cores.
+pub const DEFAULT_REPEAT: u32 = 5;
+
+/// What to run and how.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The problem every kernel runs.
+    pub problem: Problem,
+    /// Timed runs per kernel (at least 1).
+    pub repeat: usize,
+    /// Kernel whose best time is the unit of the `relative` column.
+    pub baseline: String,
+    /// Threads offered to parallel kernels.
+    pub threads: usize,
+    /// Where to save each kernel's final grid as `.npy`.
+    pub save_grids: Option<PathBuf>,
+}
+
+/// Why a run could not be carried out (kernel failures are results, not errors).
+#[derive(Debug, Error)]
+pub enum RunError {
+    /// The problem is invalid or does not fit in memory.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// A file could not be written.
+    #[error(transparent)]
+    Io(#[from] fsutil::FsError),
+}
+
+/// Runs `kernels` on `opts.problem` and returns the results document.
+pub fn run(
+    kernels: &[&Kernel],
+    opts: &RunOptions,
+    progress: &mut dyn Progress,
+) -> Result<ResultsDoc, RunError> {
+    let p = opts.problem;
+    p.validate()?;
+    let mut references: HashMap<Scheme, Grid> = HashMap::new();
+    let mut results = Vec::with_capacity(kernels.len());
+    progress.begin(kernels.len());
+    for k in kernels {
+        progress.step(k.name, "reference");
+        if let Entry::Vacant(slot) = references.entry(k.scheme) {
+            slot.insert(reference::solve(k.scheme, &p)?);
+        }
+        progress.step(k.name, "verify");
+        let mut result = blank_result(k);
+        match verify(k, &p, opts.threads, &references[&k.scheme]) {
+            Ok((grid, diff)) => {
+                result.verified = true;
+                result.max_abs_diff = finite(diff.max_abs);
+                if let Some(dir) = &opts.save_grids {
+                    result.grid_file = Some(save_grid(dir, k.name, &p, &grid)?);
+                }
+                progress.step(k.name, "time");
+                match time(k, &p, opts.threads, opts.repeat) {
+                    Ok(times) => set_times(&mut result, &p, &times),
+                    Err(e) => fail(&mut result, e.to_string()),
+                }
+            }
+            Err(e) => {
+                if let VerifyError::Mismatch { diff, .. } = &e {
+                    result.max_abs_diff = finite(diff.max_abs);
+                }
+                fail(&mut result, e.to_string());
+            }
+        }
+        results.push(result);
+        progress.done(k.name);
+    }
+    progress.finish();
+    set_relative(&mut results, &opts.baseline);
+    Ok(ResultsDoc {
+        schema_version: SCHEMA_VERSION,
+        provenance: machine::provenance(opts.threads),
+        problem: ProblemSpec {
+            nx: p.nx,
+            ny: p.ny,
+            iters: p.iters,
+            dx: p.dx,
+            dy: p.dy,
+            omega: p.omega(),
+            repeat: opts.repeat,
+        },
+        results,
+    })
+}
+
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+fn blank_result(k: &Kernel) -> KernelResult {
+    KernelResult {
+        kernel: k.name.to_string(),
+        language: k.language().to_string(),
+        form: k.form().to_string(),
+        scheme: k.scheme,
+        flags: k.build.flags.to_string(),
+        compiler: k.build.compiler.to_string(),
+        verified: false,
+        tolerance: k.tolerance,
+        max_abs_diff: None,
+        error: None,
+        best_s: None,
+        median_s: None,
+        max_s: None,
+        mlups: None,
+        relative: None,
+        grid_file: None,
+    }
+}
+
+fn fail(result: &mut KernelResult, error: String) {
+    result.verified = false;
+    result.error = Some(error);
+}
+
+/// One untimed run on a fresh grid, checked against the reference.
+#[allow(clippy::result_large_err)] // once per kernel, far from any hot path
+fn verify(
+    k: &Kernel,
+    p: &Problem,
+    threads: usize,
+    reference: &Grid,
+) -> Result<(Vec<f64>, Diff), VerifyError> {
+    let mut grid = k.solve(p, threads).map_err(|source| VerifyError::Kernel {
+        kernel: k.name,
+        problem: *p,
+        source,
+    })?;
+    fault_injection::apply(k.name, &mut grid);
+    let diff = check(k, p, &grid, reference)?;
+    Ok((grid, diff))
+}
+
+/// A warm-up, then `repeat` timed runs from fresh initial grids; seconds each.
+pub fn time(
+    k: &Kernel,
+    p: &Problem,
+    threads: usize,
+    repeat: usize,
+) -> Result<Vec<f64>, KernelError> {
+    let mut u = p.initial_grid()?;
+    let mut scratch = p.scratch()?;
+    let mut times = Vec::with_capacity(repeat);
+    for run in 0..=repeat {
+        p.fill_initial(&mut u);
+        let start = Instant::now();
+        k.solve_in(&mut u, &mut scratch, p, threads)?;
+        let elapsed = start.elapsed().as_secs_f64();
+        black_box(&mut u);
+        if run > 0 {
+            times.push(elapsed);
+        }
+    }
+    Ok(times)
+}
+
+fn set_times(result: &mut KernelResult, p: &Problem, times: &[f64]) {
+    let mut sorted = times.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    if n == 0 {
+        return;
+    }
+    let median = if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    };
+    let best = sorted[0];
+    result.best_s = Some(best);
+    result.median_s = Some(median);
+    result.max_s = Some(sorted[n - 1]);
+    result.mlups = (best > 0.0).then(|| p.updates() / best / 1e6);
+}
+
+/// `best / baseline best` for every timed kernel, if the baseline was timed.
+fn set_relative(results: &mut [KernelResult], baseline: &str) {
+    let base = results
+        .iter()
+        .find(|r| r.kernel == baseline)
+        .and_then(|r| r.best_s);
+    for r in results {
+        r.relative = match (r.best_s, base) {
+            (Some(t), Some(b)) if b > 0.0 => Some(t / b),
+            _ => None,
+        };
+    }
+}
+
+/// Writes `dir/<kernel with / as __>.npy` and returns its path.
+fn save_grid(dir: &Path, kernel: &str, p: &Problem, grid: &[f64]) -> Result<String, RunError> {
+    let path = dir.join(format!("{}.npy", kernel.replace('/', "__")));
+    let mut bytes = Vec::with_capacity(grid.len() * 8 + 128);
+    npy::write(&mut bytes, p.nx, p.ny, grid).expect("writing to memory cannot fail");
+    fsutil::write_atomic(&path, &bytes)?;
+    Ok(path.display().to_string())
+}
+
+/// Test-only corruption of a kernel's output, to check that failures are
+/// reported: in debug builds, `SHOOTOUT_INJECT_FAULT=<kernel name>` adds 1e-3
+/// to one interior cell of that kernel's verification grid. Release builds
+/// do not contain it.
+mod fault_injection {
+    /// The environment variable naming the kernel to corrupt.
+    #[cfg(debug_assertions)]
+    pub const VAR: &str = "SHOOTOUT_INJECT_FAULT";
+
+    #[cfg(debug_assertions)]
+    pub fn apply(kernel: &str, grid: &mut [f64]) {
+        if std::env::var(VAR).is_ok_and(|k| k == kernel) {
+            // Verification compares every cell, so any one will do.
+            let mid = grid.len() / 2;
+            grid[mid] += 1e-3;
+        }
+    }
+
+    #[cfg(not(debug_assertions))]
+    pub fn apply(_: &str, _: &mut [f64]) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_and_spread() {
+        let p = Problem::new(12, 12, 0.1, 0.1, 100).unwrap();
+        let mut r = blank_result(&crate::registry::KERNELS[0]);
+        set_times(&mut r, &p, &[3.0, 1.0, 2.0, 10.0]);
+        assert_eq!(
+            (r.best_s, r.median_s, r.max_s),
+            (Some(1.0), Some(2.5), Some(10.0))
+        );
+        assert_eq!(r.spread(), Some(10.0));
+        // 10 x 10 interior points, 100 sweeps, in 1 s.
+        assert_eq!(r.mlups, Some(0.01));
+    }
+}

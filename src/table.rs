@@ -1,0 +1,96 @@
+//! The seed-style text table of a results document.
+
+use std::fmt::Write as _;
+
+use laplace_core::results::{KernelResult, ResultsDoc};
+
+use crate::list::short_flags;
+
+fn secs(x: Option<f64>) -> String {
+    x.map_or_else(|| "-".into(), |t| format!("{t:.4}"))
+}
+
+fn ratio(x: Option<f64>, unit: &str) -> String {
+    x.map_or_else(|| "-".into(), |r| format!("{r:.2}{unit}"))
+}
+
+/// The table `shootout run` prints: schemes grouped, fastest first, failed
+/// kernels marked, then the errors and the provenance.
+pub fn render(doc: &ResultsDoc, baseline: &str) -> String {
+    let p = &doc.problem;
+    let v = &doc.provenance;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Laplace {}x{}, {} sweeps, dx={}, dy={}; best of {} timed runs after a warm-up",
+        p.nx, p.ny, p.iters, p.dx, p.dy, p.repeat
+    );
+    let _ = writeln!(
+        out,
+        "{} ({} logical cores), {}, target-cpu={}, {} profile\n",
+        v.cpu, v.logical_cores, v.os, v.target_cpu, v.profile
+    );
+    let head = [
+        "kernel", "scheme", "flags", "best s", "median s", "MLUP/s", "spread", "relative",
+    ];
+    let rows: Vec<[String; 8]> = doc.table_order().into_iter().map(row).collect();
+    let mut widths = head.map(str::len);
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        let mut s = String::new();
+        for (k, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            // Text left, numbers right.
+            if k < 3 {
+                let _ = write!(s, "{cell:<w$}  ");
+            } else {
+                let _ = write!(s, "{cell:>w$}  ");
+            }
+        }
+        s.trim_end().to_string()
+    };
+    let _ = writeln!(out, "{}", line(&head.map(String::from)));
+    let mut scheme = None;
+    for (r, cells) in doc.table_order().into_iter().zip(&rows) {
+        if scheme.is_some_and(|s| s != r.scheme) {
+            out.push('\n');
+        }
+        scheme = Some(r.scheme);
+        let _ = writeln!(out, "{}", line(cells));
+    }
+    let _ = writeln!(
+        out,
+        "\nrelative = best time / best time of {baseline} (the post's column: NumPy = 1); \
+         spread = slowest / fastest run; MLUP/s = (nx-2)(ny-2)*iters / best / 1e6"
+    );
+    for r in doc.results.iter().filter(|r| !r.verified) {
+        let _ = writeln!(
+            out,
+            "FAILED {}: {}",
+            r.kernel,
+            r.error.as_deref().unwrap_or("unknown error")
+        );
+    }
+    out
+}
+
+fn row(r: &KernelResult) -> [String; 8] {
+    let mlups = r.mlups.map_or_else(|| "-".into(), |m| format!("{m:.0}"));
+    [
+        if r.verified {
+            r.kernel.clone()
+        } else {
+            format!("{} FAILED", r.kernel)
+        },
+        r.scheme.to_string(),
+        short_flags(&r.flags),
+        secs(r.best_s),
+        secs(r.median_s),
+        mlups,
+        ratio(r.spread(), ""),
+        ratio(r.relative, "x"),
+    ]
+}

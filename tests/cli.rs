@@ -1,0 +1,266 @@
+//! End-to-end tests: run the `shootout` binary as a user would.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use laplace_core::results::{ResultsDoc, SCHEMA_VERSION};
+use laplace_core::{Grid, Problem, Scheme, npy, reference, verify};
+use laplace_shootout::registry::KERNELS;
+
+fn shootout(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shootout"))
+        .args(args)
+        .env_remove("SHOOTOUT_INJECT_FAULT")
+        .output()
+        .expect("run shootout")
+}
+
+fn text(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A fresh temporary folder for one test.
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("shootout-e2e-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn list_json_has_every_kernel_with_scheme_and_flags() {
+    let out = shootout(&["list", "--format", "json"]);
+    assert!(out.status.success());
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), KERNELS.len());
+    for (row, k) in rows.iter().zip(KERNELS) {
+        assert_eq!(row["name"], k.name);
+        assert_eq!(row["language"], k.language());
+        assert_eq!(row["form"], k.form());
+        let scheme = row["scheme"].as_str().unwrap();
+        assert!(["jacobi", "gauss-seidel", "red-black-sor"].contains(&scheme));
+        assert_eq!(scheme, k.scheme.as_str());
+        let flags = row["flags"].as_str().unwrap();
+        assert!(
+            flags.contains("-O3") || flags.contains("opt-level="),
+            "{flags}"
+        );
+    }
+    let table = shootout(&["list"]);
+    let (stdout, _) = text(&table);
+    for k in KERNELS {
+        assert!(stdout.contains(k.name), "{stdout}");
+    }
+}
+
+#[test]
+fn run_writes_json_and_grids_that_match_the_reference() {
+    let dir = tmp("run");
+    let json = dir.join("results.json");
+    let grids = dir.join("grids");
+    let out = shootout(&[
+        "run",
+        "--nx",
+        "12",
+        "--ny",
+        "9",
+        "--iters",
+        "31",
+        "--dy",
+        "0.2",
+        "--repeat",
+        "2",
+        "--json",
+        json.to_str().unwrap(),
+        "--save-grids",
+        grids.to_str().unwrap(),
+    ]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("12x9, 31 sweeps"), "{stdout}");
+
+    // The document parses into the schema types and carries every field.
+    let raw: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    for key in [
+        "date",
+        "host",
+        "cpu",
+        "logical_cores",
+        "os",
+        "rustc",
+        "c_compiler",
+        "fortran_compiler",
+    ] {
+        assert!(!raw["provenance"][key].is_null(), "provenance.{key}");
+    }
+    let doc: ResultsDoc = serde_json::from_value(raw.clone()).unwrap();
+    assert_eq!(doc.schema_version, SCHEMA_VERSION);
+    assert_eq!(
+        (doc.problem.nx, doc.problem.ny, doc.problem.iters),
+        (12, 9, 31)
+    );
+    assert_eq!(doc.results.len(), KERNELS.len());
+    let problem = Problem::new(12, 9, 0.1, 0.2, 31).unwrap();
+    for (r, raw_r) in doc.results.iter().zip(raw["results"].as_array().unwrap()) {
+        for key in [
+            "kernel",
+            "language",
+            "form",
+            "scheme",
+            "flags",
+            "verified",
+            "max_abs_diff",
+            "best_s",
+            "median_s",
+            "mlups",
+            "relative",
+            "grid_file",
+        ] {
+            assert!(raw_r.get(key).is_some(), "{}: no {key}", r.kernel);
+        }
+        assert!(r.verified, "{}: {:?}", r.kernel, r.error);
+        assert!(r.best_s.unwrap() > 0.0 && r.median_s.unwrap() >= r.best_s.unwrap());
+        assert!(r.mlups.unwrap() > 0.0 && r.relative.unwrap() > 0.0);
+        // The saved grid loads and matches the reference of the kernel's scheme.
+        let file = r.grid_file.as_deref().expect("grid_file");
+        let (nx, ny, data) = npy::read(std::fs::File::open(file).unwrap()).unwrap();
+        assert_eq!((nx, ny), (12, 9));
+        let want: Grid = reference::solve(r.scheme, &problem).unwrap();
+        let diff = verify::compare(&data, &want);
+        assert!(diff.max_abs <= 1e-12, "{}: {}", r.kernel, diff.max_abs);
+    }
+    let baseline = doc.results.iter().find(|r| r.kernel == "c/array").unwrap();
+    assert_eq!(baseline.relative, Some(1.0));
+
+    // Existing outputs are not overwritten without --force, and nothing runs.
+    let again = shootout(&[
+        "run",
+        "--nx",
+        "5",
+        "--ny",
+        "5",
+        "--iters",
+        "1",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    let (_, stderr) = text(&again);
+    assert_eq!(again.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("already exists") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    let forced = shootout(&[
+        "run",
+        "--nx",
+        "5",
+        "--ny",
+        "5",
+        "--iters",
+        "1",
+        "--repeat",
+        "1",
+        "--kernels",
+        "rust/",
+        "--json",
+        json.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(forced.status.success());
+    let doc: ResultsDoc = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(doc.problem.nx, 5);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(debug_assertions)]
+#[test]
+fn a_broken_kernel_is_reported_failed_with_exit_code_1() {
+    let dir = tmp("fault");
+    let json = dir.join("r.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_shootout"))
+        .args([
+            "run", "--nx", "8", "--ny", "8", "--iters", "5", "--repeat", "1",
+        ])
+        .args(["--kernels", "loop", "--json", json.to_str().unwrap()])
+        .env("SHOOTOUT_INJECT_FAULT", "c/loop")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stdout.contains("c/loop FAILED"), "{stdout}");
+    assert!(
+        stdout.contains("FAILED c/loop: c/loop does not match the gauss-seidel reference"),
+        "{stdout}"
+    );
+    let doc: ResultsDoc = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let failed = doc.results.iter().find(|r| r.kernel == "c/loop").unwrap();
+    assert!(!failed.verified);
+    assert!(
+        failed.best_s.is_none() && failed.mlups.is_none(),
+        "a failed kernel is never timed"
+    );
+    assert!(failed.max_abs_diff.unwrap() > 1e-4);
+    assert!(
+        doc.results
+            .iter()
+            .filter(|r| r.kernel != "c/loop")
+            .all(|r| r.verified)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn expect_usage_error(args: &[&str], needle: &str) {
+    let out = shootout(args);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stdout}{stderr}");
+    assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn bad_input_is_a_one_line_error_with_exit_code_2() {
+    expect_usage_error(&["run", "--nx", "2"], "at least 3x3, got 2x100");
+    expect_usage_error(&["run", "--dx", "0"], "dx must be a finite positive number");
+    expect_usage_error(
+        &["run", "--dy", "NaN"],
+        "dy must be a finite positive number",
+    );
+    expect_usage_error(
+        &["run", "--dy", "-1"],
+        "dy must be a finite positive number",
+    );
+    expect_usage_error(
+        &["run", "--kernels", "c/lop"],
+        "no kernel matches `c/lop`; did you mean c/loop",
+    );
+    expect_usage_error(&["run", "--baseline", "nope/nothing"], "unknown baseline");
+    expect_usage_error(&["run", "--repeat", "0"], "repeat");
+    expect_usage_error(
+        &["run", "--nx", "4294967296", "--ny", "4294967296"],
+        "more cells than",
+    );
+    expect_usage_error(
+        &[
+            "run",
+            "--nx",
+            "5",
+            "--ny",
+            "5",
+            "--json",
+            "/nonexistent-folder/x.json",
+        ],
+        "does not exist",
+    );
+}
+
+#[test]
+fn scheme_names_in_json_are_kebab_case() {
+    assert_eq!(
+        serde_json::to_string(&Scheme::GaussSeidel).unwrap(),
+        "\"gauss-seidel\""
+    );
+    assert!(Path::new(env!("CARGO_BIN_EXE_shootout")).exists());
+}
