@@ -16,4 +16,15 @@ int laplace_c_loop(double *u, double *scratch, size_t nx, size_t ny, double dx, 
 int laplace_c_array(double *u, double *scratch, size_t nx, size_t ny, double dx, double dy,
                     size_t iters, double omega, int threads);
 
+/* c/loop-fastmath, c/array-fastmath: the same sources compiled with
+ * -ffast-math (loop-fastmath.c, array-fastmath.c). */
+int laplace_c_loop_fastmath(double *u, double *scratch, size_t nx, size_t ny, double dx,
+                            double dy, size_t iters, double omega, int threads);
+int laplace_c_array_fastmath(double *u, double *scratch, size_t nx, size_t ny, double dx,
+                             double dy, size_t iters, double omega, int threads);
+
+/* c/redblack: red-black SOR with relaxation factor omega (redblack.c). */
+int laplace_c_redblack(double *u, double *scratch, size_t nx, size_t ny, double dx, double dy,
+                       size_t iters, double omega, int threads);
+
 #endif /* LAPLACE_C_H */

@@ -7,7 +7,7 @@
 ! The row-major grid u[i*ny + j] is declared u(0:ny-1, 0:nx-1), so u(j, i) is
 ! C's u[i][j] (see laplace_fortran.h): rows i are the second index.
 function laplace_fortran_array(u, scratch, nx, ny, dx, dy, iters, omega, threads) &
-        result(status) bind(c, name="laplace_fortran_array")
+        result(status) bind(c)
     use, intrinsic :: iso_c_binding, only: c_double, c_int, c_size_t
     implicit none
     integer(c_size_t), value, intent(in) :: nx, ny, iters

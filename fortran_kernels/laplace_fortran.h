@@ -26,4 +26,15 @@ int laplace_fortran_loop(double *u, double *scratch, size_t nx, size_t ny, doubl
 int laplace_fortran_array(double *u, double *scratch, size_t nx, size_t ny, double dx, double dy,
                           size_t iters, double omega, int threads);
 
+/* fortran/loop-fastmath, fortran/array-fastmath: the same sources compiled
+ * with -ffast-math (loop-fastmath.f90, array-fastmath.f90). */
+int laplace_fortran_loop_fastmath(double *u, double *scratch, size_t nx, size_t ny, double dx,
+                                  double dy, size_t iters, double omega, int threads);
+int laplace_fortran_array_fastmath(double *u, double *scratch, size_t nx, size_t ny, double dx,
+                                   double dy, size_t iters, double omega, int threads);
+
+/* fortran/redblack: red-black SOR with relaxation factor omega (redblack.f90). */
+int laplace_fortran_redblack(double *u, double *scratch, size_t nx, size_t ny, double dx,
+                             double dy, size_t iters, double omega, int threads);
+
 #endif /* LAPLACE_FORTRAN_H */

@@ -4,7 +4,7 @@
 ! C's u[i][j] (see laplace_fortran.h). The loops run i outer, j inner: the same
 ! lexicographic Gauss-Seidel order as c/loop, with a stride-1 inner loop.
 function laplace_fortran_loop(u, scratch, nx, ny, dx, dy, iters, omega, threads) &
-        result(status) bind(c, name="laplace_fortran_loop")
+        result(status) bind(c)
     use, intrinsic :: iso_c_binding, only: c_double, c_int, c_size_t
     implicit none
     integer(c_size_t), value, intent(in) :: nx, ny, iters

@@ -74,6 +74,14 @@ struct RunArgs {
     /// Threads for parallel kernels (default: all logical cores).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
     threads: Option<u32>,
+    /// Convergence tolerance for sweeps-to-tolerance and time to solution:
+    /// the largest change in one sweep.
+    #[arg(long, default_value_t = laplace_core::reference::DEFAULT_TOLERANCE, allow_negative_numbers = true)]
+    tolerance: f64,
+    /// Relaxation factor of red-black SOR, in (0, 2)
+    /// (default 2 / (1 + sin(pi / (max(nx, ny) - 1))).
+    #[arg(long, allow_negative_numbers = true)]
+    omega: Option<f64>,
     /// Replace an existing results file or non-empty grid folder.
     #[arg(long)]
     force: bool,
@@ -104,7 +112,17 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
 
 /// Exit code 0 when every kernel verified, 1 when any failed.
 fn run(args: RunArgs) -> Result<ExitCode> {
-    let problem = Problem::new(args.nx, args.ny, args.dx, args.dy, args.iters)?;
+    let problem = Problem {
+        omega: args.omega,
+        ..Problem::new(args.nx, args.ny, args.dx, args.dy, args.iters)?
+    };
+    problem.validate()?;
+    if !(args.tolerance.is_finite() && args.tolerance > 0.0) {
+        anyhow::bail!(
+            "--tolerance must be a finite positive number, got {}",
+            args.tolerance
+        );
+    }
     let kernels = select::select(registry::KERNELS, &args.kernels)?;
     if registry::find(&args.baseline).is_none() {
         anyhow::bail!(
@@ -136,6 +154,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         baseline: args.baseline.clone(),
         threads,
         save_grids: args.save_grids.clone(),
+        tolerance: args.tolerance,
     };
     let doc = runner::run(&kernels, &opts, progress::stderr().as_mut())?;
     print!("{}", table::render(&doc, &args.baseline));

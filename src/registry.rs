@@ -9,9 +9,30 @@ use laplace_core::Kernel;
 /// Every registered kernel.
 pub static KERNELS: &[Kernel] = &[
     laplace_rust::kernel!("rust/loop", GaussSeidel, loops),
+    laplace_rust::kernel!("rust/loop-slices", GaussSeidel, loop_slices),
+    laplace_rust::kernel!("rust/loop-unchecked", GaussSeidel, loop_unchecked),
     laplace_rust::kernel!("rust/array", Jacobi, array),
+    laplace_rust::kernel!("rust/array-indexed", Jacobi, array_indexed),
+    laplace_rust::kernel!("rust/array-unchecked", Jacobi, array_unchecked),
+    laplace_rust::kernel!("rust/array-ndarray", Jacobi, array_ndarray),
+    laplace_rust::kernel!("rust/redblack", RedBlackSor, redblack),
     laplace_c::kernel!("c/loop", GaussSeidel, laplace_c_loop, "loop.c"),
     laplace_c::kernel!("c/array", Jacobi, laplace_c_array, "array.c"),
+    laplace_c::kernel!(
+        "c/loop-fastmath",
+        GaussSeidel,
+        laplace_c_loop_fastmath,
+        "loop-fastmath.c",
+        tolerance = Kernel::FASTMATH_TOLERANCE
+    ),
+    laplace_c::kernel!(
+        "c/array-fastmath",
+        Jacobi,
+        laplace_c_array_fastmath,
+        "array-fastmath.c",
+        tolerance = Kernel::FASTMATH_TOLERANCE
+    ),
+    laplace_c::kernel!("c/redblack", RedBlackSor, laplace_c_redblack, "redblack.c"),
     laplace_fortran::kernel!(
         "fortran/loop",
         GaussSeidel,
@@ -19,6 +40,26 @@ pub static KERNELS: &[Kernel] = &[
         "loop.f90"
     ),
     laplace_fortran::kernel!("fortran/array", Jacobi, laplace_fortran_array, "array.f90"),
+    laplace_fortran::kernel!(
+        "fortran/loop-fastmath",
+        GaussSeidel,
+        laplace_fortran_loop_fastmath,
+        "loop-fastmath.f90",
+        tolerance = Kernel::FASTMATH_TOLERANCE
+    ),
+    laplace_fortran::kernel!(
+        "fortran/array-fastmath",
+        Jacobi,
+        laplace_fortran_array_fastmath,
+        "array-fastmath.f90",
+        tolerance = Kernel::FASTMATH_TOLERANCE
+    ),
+    laplace_fortran::kernel!(
+        "fortran/redblack",
+        RedBlackSor,
+        laplace_fortran_redblack,
+        "redblack.f90"
+    ),
 ];
 
 /// The kernel called `name`, if registered.

@@ -42,7 +42,14 @@ pub struct RunOptions {
     pub threads: usize,
     /// Where to save each kernel's final grid as `.npy`.
     pub save_grids: Option<PathBuf>,
+    /// Convergence tolerance for sweeps-to-tolerance and time to solution.
+    pub tolerance: f64,
 }
+
+/// The most lattice updates the reference solver may spend counting sweeps
+/// to tolerance for one scheme (a few seconds); beyond it the count is
+/// reported as not reached. The seed problem needs well under a tenth of it.
+pub const CONVERGENCE_BUDGET: f64 = 2e9;
 
 /// Why a run could not be carried out (kernel failures are results, not errors).
 #[derive(Debug, Error)]
@@ -64,6 +71,8 @@ pub fn run(
     let p = opts.problem;
     p.validate()?;
     let mut references: HashMap<Scheme, Grid> = HashMap::new();
+    let mut sweeps: HashMap<Scheme, Option<usize>> = HashMap::new();
+    let max_sweeps = (CONVERGENCE_BUDGET / p.interior().max(1) as f64) as usize;
     let mut results = Vec::with_capacity(kernels.len());
     progress.begin(kernels.len());
     for k in kernels {
@@ -71,8 +80,18 @@ pub fn run(
         if let Entry::Vacant(slot) = references.entry(k.scheme) {
             slot.insert(reference::solve(k.scheme, &p)?);
         }
+        if let Entry::Vacant(slot) = sweeps.entry(k.scheme) {
+            progress.step(k.name, "convergence");
+            slot.insert(reference::sweeps_to_tolerance(
+                k.scheme,
+                &p,
+                opts.tolerance,
+                max_sweeps,
+            )?);
+        }
         progress.step(k.name, "verify");
         let mut result = blank_result(k);
+        result.sweeps_to_tolerance = sweeps[&k.scheme];
         match verify(k, &p, opts.threads, &references[&k.scheme]) {
             Ok((grid, diff)) => {
                 result.verified = true;
@@ -109,6 +128,7 @@ pub fn run(
             dy: p.dy,
             omega: p.omega(),
             repeat: opts.repeat,
+            tolerance: opts.tolerance,
         },
         results,
     })
@@ -136,6 +156,8 @@ fn blank_result(k: &Kernel) -> KernelResult {
         mlups: None,
         relative: None,
         grid_file: None,
+        sweeps_to_tolerance: None,
+        time_to_solution_s: None,
     }
 }
 
@@ -202,6 +224,10 @@ fn set_times(result: &mut KernelResult, p: &Problem, times: &[f64]) {
     result.median_s = Some(median);
     result.max_s = Some(sorted[n - 1]);
     result.mlups = (best > 0.0).then(|| p.updates() / best / 1e6);
+    result.time_to_solution_s = match (result.sweeps_to_tolerance, p.iters) {
+        (Some(n), iters) if iters > 0 => Some(n as f64 * best / iters as f64),
+        _ => None,
+    };
 }
 
 /// `best / baseline best` for every timed kernel, if the baseline was timed.

@@ -6,8 +6,19 @@ use laplace_core::results::{KernelResult, ResultsDoc};
 
 use crate::list::short_flags;
 
+/// Seconds with at least three significant digits (four decimals at least).
 fn secs(x: Option<f64>) -> String {
-    x.map_or_else(|| "-".into(), |t| format!("{t:.4}"))
+    x.map_or_else(
+        || "-".into(),
+        |t| {
+            let digits = if t > 0.0 {
+                2 - t.log10().floor() as i32
+            } else {
+                0
+            };
+            format!("{t:.*}", digits.clamp(4, 12) as usize)
+        },
+    )
 }
 
 fn ratio(x: Option<f64>, unit: &str) -> String {
@@ -31,9 +42,18 @@ pub fn render(doc: &ResultsDoc, baseline: &str) -> String {
         v.cpu, v.logical_cores, v.os, v.target_cpu, v.profile
     );
     let head = [
-        "kernel", "scheme", "flags", "best s", "median s", "MLUP/s", "spread", "relative",
+        "kernel",
+        "scheme",
+        "flags",
+        "best s",
+        "median s",
+        "MLUP/s",
+        "spread",
+        "relative",
+        "sweeps to tol",
+        "to solution s",
     ];
-    let rows: Vec<[String; 8]> = doc.table_order().into_iter().map(row).collect();
+    let rows: Vec<[String; 10]> = doc.table_order().into_iter().map(row).collect();
     let mut widths = head.map(str::len);
     for r in &rows {
         for (w, cell) in widths.iter_mut().zip(r) {
@@ -64,8 +84,17 @@ pub fn render(doc: &ResultsDoc, baseline: &str) -> String {
     let _ = writeln!(
         out,
         "\nrelative = best time / best time of {baseline} (the post's column: NumPy = 1); \
-         spread = slowest / fastest run; MLUP/s = (nx-2)(ny-2)*iters / best / 1e6"
+         spread = slowest / fastest run; MLUP/s = (nx-2)(ny-2)*iters / best / 1e6;\n\
+         sweeps to tol = sweeps until the largest change per sweep is <= {:e} (reference solver, \
+         '-' = not reached within the work cap); to solution = sweeps to tol x best time per sweep",
+        p.tolerance
     );
+    if !doc.results.iter().any(|r| r.kernel == baseline) {
+        let _ = writeln!(
+            out,
+            "(the baseline {baseline} was not run, so the relative column is empty)"
+        );
+    }
     for r in doc.results.iter().filter(|r| !r.verified) {
         let _ = writeln!(
             out,
@@ -77,7 +106,7 @@ pub fn render(doc: &ResultsDoc, baseline: &str) -> String {
     out
 }
 
-fn row(r: &KernelResult) -> [String; 8] {
+fn row(r: &KernelResult) -> [String; 10] {
     let mlups = r.mlups.map_or_else(|| "-".into(), |m| format!("{m:.0}"));
     [
         if r.verified {
@@ -92,5 +121,21 @@ fn row(r: &KernelResult) -> [String; 8] {
         mlups,
         ratio(r.spread(), ""),
         ratio(r.relative, "x"),
+        r.sweeps_to_tolerance
+            .map_or_else(|| "-".into(), |n| n.to_string()),
+        secs(r.time_to_solution_s),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::secs;
+
+    #[test]
+    fn seconds_keep_three_significant_digits() {
+        assert_eq!(secs(Some(12.3456)), "12.3456");
+        assert_eq!(secs(Some(0.0123456)), "0.0123");
+        assert_eq!(secs(Some(0.000906)), "0.000906");
+        assert_eq!(secs(None), "-");
+    }
 }

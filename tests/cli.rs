@@ -124,6 +124,10 @@ fn run_writes_json_and_grids_that_match_the_reference() {
         assert!(r.verified, "{}: {:?}", r.kernel, r.error);
         assert!(r.best_s.unwrap() > 0.0 && r.median_s.unwrap() >= r.best_s.unwrap());
         assert!(r.mlups.unwrap() > 0.0 && r.relative.unwrap() > 0.0);
+        // Time to solution: the scheme's sweep count times the time per sweep.
+        let sweeps = r.sweeps_to_tolerance.expect("a 12x9 grid converges");
+        let per_sweep = r.best_s.unwrap() / 31.0;
+        assert!((r.time_to_solution_s.unwrap() - sweeps as f64 * per_sweep).abs() < 1e-12);
         // The saved grid loads and matches the reference of the kernel's scheme.
         let file = r.grid_file.as_deref().expect("grid_file");
         let (nx, ny, data) = npy::read(std::fs::File::open(file).unwrap()).unwrap();
@@ -132,6 +136,17 @@ fn run_writes_json_and_grids_that_match_the_reference() {
         let diff = verify::compare(&data, &want);
         assert!(diff.max_abs <= 1e-12, "{}: {}", r.kernel, diff.max_abs);
     }
+    assert_eq!(doc.problem.tolerance, 1e-6);
+    let sweeps = |scheme| {
+        doc.results
+            .iter()
+            .find(|r| r.scheme == scheme)
+            .unwrap()
+            .sweeps_to_tolerance
+            .unwrap()
+    };
+    assert!(sweeps(Scheme::RedBlackSor) < sweeps(Scheme::GaussSeidel));
+    assert!(sweeps(Scheme::GaussSeidel) < sweeps(Scheme::Jacobi));
     let baseline = doc.results.iter().find(|r| r.kernel == "c/array").unwrap();
     assert_eq!(baseline.relative, Some(1.0));
 
@@ -238,6 +253,15 @@ fn bad_input_is_a_one_line_error_with_exit_code_2() {
     );
     expect_usage_error(&["run", "--baseline", "nope/nothing"], "unknown baseline");
     expect_usage_error(&["run", "--repeat", "0"], "repeat");
+    expect_usage_error(
+        &["run", "--omega", "2"],
+        "omega must lie strictly between 0 and 2",
+    );
+    expect_usage_error(
+        &["run", "--omega", "0"],
+        "omega must lie strictly between 0 and 2",
+    );
+    expect_usage_error(&["run", "--tolerance", "-1"], "--tolerance must be");
     expect_usage_error(
         &["run", "--nx", "4294967296", "--ny", "4294967296"],
         "more cells than",

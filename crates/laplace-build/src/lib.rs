@@ -156,8 +156,8 @@ pub fn is_fastmath(source: &Path) -> bool {
 /// Compiles each source into its own static library
 /// (`laplace_<lang>_<stem>`) and returns how each was compiled.
 ///
-/// Every source gets `-O3` and `-march=<target_cpu>`; sources whose name
-/// contains `fastmath` also get `-ffast-math`. `fortran` is the Fortran
+/// Every source gets `-O3` and `-march=<target_cpu>` (Fortran also `-cpp`);
+/// sources whose name contains `fastmath` also get `-ffast-math`. `fortran` is the Fortran
 /// compiler; it is ignored for C.
 pub fn compile_each(
     lang: Language,
@@ -181,9 +181,11 @@ pub fn compile_each(
                 build.include(dir);
             }
             if lang == Language::Fortran {
-                // Module files go to OUT_DIR, not into the source tree.
+                // Module files go to OUT_DIR, not into the source tree; -cpp
+                // lets a variant file rename and #include its base source.
                 build
                     .compiler(fortran)
+                    .flag("-cpp")
                     .flag("-J")
                     .flag(out_dir.display().to_string());
             }

@@ -67,6 +67,14 @@ pub struct ProblemSpec {
     pub omega: f64,
     /// Timed runs per kernel.
     pub repeat: usize,
+    /// Convergence tolerance of `sweeps_to_tolerance`: the largest change in
+    /// one sweep at which a scheme counts as converged.
+    #[serde(default = "default_tolerance")]
+    pub tolerance: f64,
+}
+
+fn default_tolerance() -> f64 {
+    crate::reference::DEFAULT_TOLERANCE
 }
 
 /// One kernel's outcome: verification, then timings if it passed.
@@ -104,6 +112,14 @@ pub struct KernelResult {
     pub relative: Option<f64>,
     /// The final grid as `.npy`, if saved.
     pub grid_file: Option<String>,
+    /// Sweeps the kernel's scheme needs, from the initial grid, until the
+    /// largest change in a sweep is at most `problem.tolerance` (computed by
+    /// the reference solver; `null` if not reached within the work cap).
+    #[serde(default)]
+    pub sweeps_to_tolerance: Option<usize>,
+    /// `sweeps_to_tolerance` times this kernel's best time per sweep.
+    #[serde(default)]
+    pub time_to_solution_s: Option<f64>,
 }
 
 impl KernelResult {

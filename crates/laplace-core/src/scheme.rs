@@ -9,17 +9,24 @@ pub enum Scheme {
     Jacobi,
     /// In place, `i` ascending outside and `j` ascending inside (the loop versions).
     GaussSeidel,
+    /// Successive over-relaxation in red-black order: first every red point
+    /// (`i + j` even), then every black point (`i + j` odd), each moved to
+    /// `u + omega * (gs - u)` where `gs` is the Gauss-Seidel value. Points of
+    /// one colour depend only on the other colour, so each half-sweep
+    /// vectorises and parallelises.
+    RedBlackSor,
 }
 
 impl Scheme {
     /// Every scheme, in table order.
-    pub const ALL: [Scheme; 2] = [Scheme::Jacobi, Scheme::GaussSeidel];
+    pub const ALL: [Scheme; 3] = [Scheme::Jacobi, Scheme::GaussSeidel, Scheme::RedBlackSor];
 
     /// The kebab-case name used in tables and JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             Scheme::Jacobi => "jacobi",
             Scheme::GaussSeidel => "gauss-seidel",
+            Scheme::RedBlackSor => "red-black-sor",
         }
     }
 }

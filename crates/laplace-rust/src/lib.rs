@@ -16,6 +16,32 @@ pub mod kernels {
 
 include!(concat!(env!("OUT_DIR"), "/build_info.rs"));
 
+use laplace_core::{Job, KernelError, Stencil};
+
+/// One Jacobi sweep: reads `src`, writes the interior of `dst` (both
+/// `nx * ny`, row-major, `nx, ny >= 3`).
+pub type JacobiSweep = fn(src: &[f64], dst: &mut [f64], nx: usize, ny: usize, s: &Stencil);
+
+/// Runs a Jacobi kernel given its sweep: copies `u` into the scratch buffer
+/// (so both carry the boundary), ping-pongs between the two, and leaves the
+/// result in `u`.
+pub fn jacobi_ping_pong(job: &mut Job<'_>, sweep: JacobiSweep) -> Result<(), KernelError> {
+    let p = *job.problem();
+    let s = p.stencil();
+    let (u, scratch) = job.buffers();
+    scratch.copy_from_slice(u);
+    let (mut src, mut dst) = (&mut *u, &mut *scratch);
+    for _ in 0..p.iters {
+        sweep(src, dst, p.nx, p.ny, &s);
+        std::mem::swap(&mut src, &mut dst);
+    }
+    // After an odd number of sweeps the result is in the scratch buffer.
+    if p.iters % 2 == 1 {
+        u.copy_from_slice(scratch);
+    }
+    Ok(())
+}
+
 /// A [`laplace_core::Kernel`] for `src/kernels/<module>.rs`:
 /// `kernel!(name, Scheme, module)`, with an optional `tolerance = X`.
 #[macro_export]

@@ -2,33 +2,18 @@
 //! `u[1:-1,1:-1] = ((u[2:,1:-1] + u[:-2,1:-1])*dy2 + (u[1:-1,2:] + u[1:-1,:-2])*dx2) / (2*(dx2+dy2))`.
 //!
 //! Each output row is computed from shifted slices of the three rows around
-//! it in the previous grid; the two buffers swap roles after every sweep.
-//! Safe Rust: the zipped slices carry their lengths, so the inner loop has no
-//! bounds checks.
+//! it in the previous grid (`windows`, `chunks_exact_mut`, zipped slices);
+//! safe Rust whose inner loop has no bounds checks, because the zipped slices
+//! carry their lengths.
 
 use laplace_core::{Job, KernelError, Stencil};
 
 /// Runs `iters` Jacobi sweeps, ping-ponging between `u` and the scratch buffer.
 pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
-    let p = *job.problem();
-    let s = p.stencil();
-    let (u, scratch) = job.buffers();
-    // Both buffers carry the same boundary, so either can be the target.
-    scratch.copy_from_slice(u);
-    let (mut src, mut dst) = (&mut *u, &mut *scratch);
-    for _ in 0..p.iters {
-        sweep(src, dst, p.ny, &s);
-        std::mem::swap(&mut src, &mut dst);
-    }
-    // After an odd number of sweeps the result is in the scratch buffer.
-    if p.iters % 2 == 1 {
-        u.copy_from_slice(scratch);
-    }
-    Ok(())
+    crate::jacobi_ping_pong(job, sweep)
 }
 
-/// One Jacobi sweep from `src` into the interior of `dst`.
-fn sweep(src: &[f64], dst: &mut [f64], ny: usize, s: &Stencil) {
+fn sweep(src: &[f64], dst: &mut [f64], _nx: usize, ny: usize, s: &Stencil) {
     // Windows of three consecutive rows, one per interior row.
     let above_mid_below = src.windows(3 * ny).step_by(ny);
     let interior_rows = dst.chunks_exact_mut(ny).skip(1);
