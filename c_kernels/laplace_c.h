@@ -27,4 +27,17 @@ int laplace_c_array_fastmath(double *u, double *scratch, size_t nx, size_t ny, d
 int laplace_c_redblack(double *u, double *scratch, size_t nx, size_t ny, double dx, double dy,
                        size_t iters, double omega, int threads);
 
+/* c/array-recip: c/array multiplying by a precomputed reciprocal (array-recip.c). */
+int laplace_c_array_recip(double *u, double *scratch, size_t nx, size_t ny, double dx, double dy,
+                          size_t iters, double omega, int threads);
+
+/* c/array-openmp: c/array with rows shared among OpenMP threads (array-openmp.c). */
+int laplace_c_array_openmp(double *u, double *scratch, size_t nx, size_t ny, double dx,
+                           double dy, size_t iters, double omega, int threads);
+
+/* c/redblack-openmp: c/redblack with rows shared among OpenMP threads
+ * (redblack-openmp.c). */
+int laplace_c_redblack_openmp(double *u, double *scratch, size_t nx, size_t ny, double dx,
+                              double dy, size_t iters, double omega, int threads);
+
 #endif /* LAPLACE_C_H */

@@ -37,4 +37,9 @@ int laplace_fortran_array_fastmath(double *u, double *scratch, size_t nx, size_t
 int laplace_fortran_redblack(double *u, double *scratch, size_t nx, size_t ny, double dx,
                              double dy, size_t iters, double omega, int threads);
 
+/* fortran/array-openmp: Jacobi, two buffers, rows shared among OpenMP threads
+ * (array-openmp.f90). */
+int laplace_fortran_array_openmp(double *u, double *scratch, size_t nx, size_t ny, double dx,
+                                 double dy, size_t iters, double omega, int threads);
+
 #endif /* LAPLACE_FORTRAN_H */

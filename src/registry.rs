@@ -6,8 +6,10 @@
 
 use laplace_core::Kernel;
 
-/// Every registered kernel.
+/// Every registered kernel, one line each (kept on one line by `rustfmt::skip`).
+#[rustfmt::skip]
 pub static KERNELS: &[Kernel] = &[
+    // Rust: laplace_rust::kernel!(name, Scheme, module in crates/laplace-rust/src/kernels/)
     laplace_rust::kernel!("rust/loop", GaussSeidel, loops),
     laplace_rust::kernel!("rust/loop-slices", GaussSeidel, loop_slices),
     laplace_rust::kernel!("rust/loop-unchecked", GaussSeidel, loop_unchecked),
@@ -15,51 +17,25 @@ pub static KERNELS: &[Kernel] = &[
     laplace_rust::kernel!("rust/array-indexed", Jacobi, array_indexed),
     laplace_rust::kernel!("rust/array-unchecked", Jacobi, array_unchecked),
     laplace_rust::kernel!("rust/array-ndarray", Jacobi, array_ndarray),
+    laplace_rust::kernel!("rust/array-recip", Jacobi, array_recip),
+    laplace_rust::kernel!("rust/array-rayon", Jacobi, array_rayon),
     laplace_rust::kernel!("rust/redblack", RedBlackSor, redblack),
+    // C: laplace_c::kernel!(name, Scheme, symbol in c_kernels/laplace_c.h, source in c_kernels/)
     laplace_c::kernel!("c/loop", GaussSeidel, laplace_c_loop, "loop.c"),
     laplace_c::kernel!("c/array", Jacobi, laplace_c_array, "array.c"),
-    laplace_c::kernel!(
-        "c/loop-fastmath",
-        GaussSeidel,
-        laplace_c_loop_fastmath,
-        "loop-fastmath.c",
-        tolerance = Kernel::FASTMATH_TOLERANCE
-    ),
-    laplace_c::kernel!(
-        "c/array-fastmath",
-        Jacobi,
-        laplace_c_array_fastmath,
-        "array-fastmath.c",
-        tolerance = Kernel::FASTMATH_TOLERANCE
-    ),
+    laplace_c::kernel!("c/loop-fastmath", GaussSeidel, laplace_c_loop_fastmath, "loop-fastmath.c", tolerance = Kernel::FASTMATH_TOLERANCE),
+    laplace_c::kernel!("c/array-fastmath", Jacobi, laplace_c_array_fastmath, "array-fastmath.c", tolerance = Kernel::FASTMATH_TOLERANCE),
+    laplace_c::kernel!("c/array-recip", Jacobi, laplace_c_array_recip, "array-recip.c"),
+    laplace_c::kernel!("c/array-openmp", Jacobi, laplace_c_array_openmp, "array-openmp.c"),
     laplace_c::kernel!("c/redblack", RedBlackSor, laplace_c_redblack, "redblack.c"),
-    laplace_fortran::kernel!(
-        "fortran/loop",
-        GaussSeidel,
-        laplace_fortran_loop,
-        "loop.f90"
-    ),
+    laplace_c::kernel!("c/redblack-openmp", RedBlackSor, laplace_c_redblack_openmp, "redblack-openmp.c"),
+    // Fortran: laplace_fortran::kernel!(name, Scheme, symbol in fortran_kernels/laplace_fortran.h, source)
+    laplace_fortran::kernel!("fortran/loop", GaussSeidel, laplace_fortran_loop, "loop.f90"),
     laplace_fortran::kernel!("fortran/array", Jacobi, laplace_fortran_array, "array.f90"),
-    laplace_fortran::kernel!(
-        "fortran/loop-fastmath",
-        GaussSeidel,
-        laplace_fortran_loop_fastmath,
-        "loop-fastmath.f90",
-        tolerance = Kernel::FASTMATH_TOLERANCE
-    ),
-    laplace_fortran::kernel!(
-        "fortran/array-fastmath",
-        Jacobi,
-        laplace_fortran_array_fastmath,
-        "array-fastmath.f90",
-        tolerance = Kernel::FASTMATH_TOLERANCE
-    ),
-    laplace_fortran::kernel!(
-        "fortran/redblack",
-        RedBlackSor,
-        laplace_fortran_redblack,
-        "redblack.f90"
-    ),
+    laplace_fortran::kernel!("fortran/loop-fastmath", GaussSeidel, laplace_fortran_loop_fastmath, "loop-fastmath.f90", tolerance = Kernel::FASTMATH_TOLERANCE),
+    laplace_fortran::kernel!("fortran/array-fastmath", Jacobi, laplace_fortran_array_fastmath, "array-fastmath.f90", tolerance = Kernel::FASTMATH_TOLERANCE),
+    laplace_fortran::kernel!("fortran/array-openmp", Jacobi, laplace_fortran_array_openmp, "array-openmp.f90"),
+    laplace_fortran::kernel!("fortran/redblack", RedBlackSor, laplace_fortran_redblack, "redblack.f90"),
 ];
 
 /// The kernel called `name`, if registered.

@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use laplace_build::{Language, c_compiler, compile_each, generate_bindings, kernel_sources};
+use laplace_build::{
+    Language, c_compiler, compile_each, generate_bindings, kernel_sources, link_openmp_if_needed,
+};
 use laplace_build::{require_compiler, rerun_if_changed, write_build_table};
 
 fn main() {
@@ -22,6 +24,7 @@ fn main() {
     rerun_if_changed([&dir]);
     require_compiler(&c_compiler(), "gcc");
     let records = compile_each(Language::C, &sources, &[&dir], "");
+    link_openmp_if_needed(&sources);
     generate_bindings(&dir.join("laplace_c.h"), &[&dir], "bindings.rs");
     write_build_table(&records);
 }

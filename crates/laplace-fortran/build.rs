@@ -4,7 +4,9 @@
 
 use std::path::PathBuf;
 
-use laplace_build::{Language, compile_each, fortran_compiler, generate_bindings};
+use laplace_build::{
+    Language, compile_each, fortran_compiler, generate_bindings, link_openmp_if_needed,
+};
 use laplace_build::{kernel_sources, require_compiler, rerun_if_changed, write_build_table};
 
 fn main() {
@@ -22,6 +24,7 @@ fn main() {
     require_compiler(&fc, "gfortran");
     let records = compile_each(Language::Fortran, &sources, &[&dir], &fc);
     println!("cargo:rustc-link-lib=dylib=gfortran");
+    link_openmp_if_needed(&sources);
     generate_bindings(
         &dir.join("laplace_fortran.h"),
         &[&dir, &contract],

@@ -153,11 +153,29 @@ pub fn is_fastmath(source: &Path) -> bool {
         .is_some_and(|s| s.contains("fastmath"))
 }
 
+/// Whether a source is an OpenMP variant: its file stem says so. Such
+/// sources get `-fopenmp`, and the crate links the OpenMP runtime (see
+/// [`link_openmp_if_needed`]).
+pub fn is_openmp(source: &Path) -> bool {
+    source
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|s| s.contains("openmp"))
+}
+
+/// Links libgomp when any of `sources` is an OpenMP variant.
+pub fn link_openmp_if_needed(sources: &[PathBuf]) {
+    if sources.iter().any(|s| is_openmp(s)) {
+        println!("cargo:rustc-link-lib=dylib=gomp");
+    }
+}
+
 /// Compiles each source into its own static library
 /// (`laplace_<lang>_<stem>`) and returns how each was compiled.
 ///
 /// Every source gets `-O3` and `-march=<target_cpu>` (Fortran also `-cpp`);
-/// sources whose name contains `fastmath` also get `-ffast-math`. `fortran` is the Fortran
+/// sources whose name contains `fastmath` also get `-ffast-math`, and those
+/// whose name contains `openmp` get `-fopenmp`. `fortran` is the Fortran
 /// compiler; it is ignored for C.
 pub fn compile_each(
     lang: Language,
@@ -191,6 +209,9 @@ pub fn compile_each(
             }
             if is_fastmath(src) {
                 build.flag("-ffast-math");
+            }
+            if is_openmp(src) {
+                build.flag("-fopenmp");
             }
             let tool = build.get_compiler();
             let stem = src

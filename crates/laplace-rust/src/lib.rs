@@ -16,6 +16,9 @@ pub mod kernels {
 
 include!(concat!(env!("OUT_DIR"), "/build_info.rs"));
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use laplace_core::{Job, KernelError, Stencil};
 
 /// One Jacobi sweep: reads `src`, writes the interior of `dst` (both
@@ -68,4 +71,46 @@ macro_rules! kernel {
             run: $crate::kernels::$module::run,
         }
     };
+}
+
+/// One Jacobi row: `out[1..ny-1]` from `rows`, the three source rows around
+/// it (`3 * ny` values: above, same, below), with
+/// `update(below, above, right, left)` at every interior point. The zipped
+/// slices carry their lengths, so the loop has no bounds checks.
+#[inline(always)]
+pub fn jacobi_row(rows: &[f64], out: &mut [f64], update: impl Fn(f64, f64, f64, f64) -> f64) {
+    let ny = out.len();
+    let (up, rest) = rows.split_at(ny);
+    let (mid, down) = rest.split_at(ny);
+    let out = &mut out[1..ny - 1];
+    let (up, down) = (&up[1..ny - 1], &down[1..ny - 1]);
+    let (right, left) = (&mid[2..], &mid[..ny - 2]);
+    for ((((o, &d), &a), &r), &l) in out.iter_mut().zip(down).zip(up).zip(right).zip(left) {
+        *o = update(d, a, r, l);
+    }
+}
+
+/// Runs `f` on a rayon pool of exactly `threads` threads. Pools are built once
+/// per thread count and reused, so a timed call does not pay for spawning.
+pub fn with_pool<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> Result<R, KernelError> {
+    static POOLS: OnceLock<Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>> = OnceLock::new();
+    let pool = {
+        let mut pools = POOLS
+            .get_or_init(Default::default)
+            .lock()
+            .map_err(|_| KernelError::Failed("thread-pool cache poisoned".into()))?;
+        match pools.get(&threads) {
+            Some(pool) => Arc::clone(pool),
+            None => {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .map_err(|e| {
+                        KernelError::Failed(format!("cannot start {threads} threads: {e}"))
+                    })?;
+                Arc::clone(pools.entry(threads).or_insert(Arc::new(pool)))
+            }
+        }
+    };
+    Ok(pool.install(f))
 }

@@ -16,15 +16,7 @@ pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
 fn sweep(src: &[f64], dst: &mut [f64], _nx: usize, ny: usize, s: &Stencil) {
     // Windows of three consecutive rows, one per interior row.
     let above_mid_below = src.windows(3 * ny).step_by(ny);
-    let interior_rows = dst.chunks_exact_mut(ny).skip(1);
-    for (rows, out) in above_mid_below.zip(interior_rows) {
-        let (up, rest) = rows.split_at(ny);
-        let (mid, down) = rest.split_at(ny);
-        let out = &mut out[1..ny - 1];
-        let (up, down) = (&up[1..ny - 1], &down[1..ny - 1]);
-        let (right, left) = (&mid[2..], &mid[..ny - 2]);
-        for ((((o, &d), &a), &r), &l) in out.iter_mut().zip(down).zip(up).zip(right).zip(left) {
-            *o = s.apply(d, a, r, l);
-        }
+    for (rows, out) in above_mid_below.zip(dst.chunks_exact_mut(ny).skip(1)) {
+        crate::jacobi_row(rows, out, |d, a, r, l| s.apply(d, a, r, l));
     }
 }
