@@ -27,6 +27,11 @@ int laplace_c_array_fastmath(double *u, double *scratch, size_t nx, size_t ny, d
 int laplace_c_redblack(double *u, double *scratch, size_t nx, size_t ny, double dx, double dy,
                        size_t iters, double omega, int threads);
 
+/* c/loop-wavefront: Gauss-Seidel, 8 rows at once on a skewed wavefront,
+ * the same iterates as c/loop (loop-wavefront.c). */
+int laplace_c_loop_wavefront(double *u, double *scratch, size_t nx, size_t ny, double dx,
+                             double dy, size_t iters, double omega, int threads);
+
 /* c/array-recip: c/array multiplying by a precomputed reciprocal (array-recip.c). */
 int laplace_c_array_recip(double *u, double *scratch, size_t nx, size_t ny, double dx, double dy,
                           size_t iters, double omega, int threads);

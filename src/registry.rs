@@ -13,6 +13,7 @@ pub static KERNELS: &[Kernel] = &[
     laplace_rust::kernel!("rust/loop", GaussSeidel, loops),
     laplace_rust::kernel!("rust/loop-slices", GaussSeidel, loop_slices),
     laplace_rust::kernel!("rust/loop-unchecked", GaussSeidel, loop_unchecked),
+    laplace_rust::kernel!("rust/loop-wavefront", GaussSeidel, loop_wavefront),
     laplace_rust::kernel!("rust/array", Jacobi, array),
     laplace_rust::kernel!("rust/array-indexed", Jacobi, array_indexed),
     laplace_rust::kernel!("rust/array-unchecked", Jacobi, array_unchecked),
@@ -22,6 +23,7 @@ pub static KERNELS: &[Kernel] = &[
     laplace_rust::kernel!("rust/redblack", RedBlackSor, redblack),
     // C: laplace_c::kernel!(name, Scheme, symbol in c_kernels/laplace_c.h, source in c_kernels/)
     laplace_c::kernel!("c/loop", GaussSeidel, laplace_c_loop, "loop.c"),
+    laplace_c::kernel!("c/loop-wavefront", GaussSeidel, laplace_c_loop_wavefront, "loop-wavefront.c"),
     laplace_c::kernel!("c/array", Jacobi, laplace_c_array, "array.c"),
     laplace_c::kernel!("c/loop-fastmath", GaussSeidel, laplace_c_loop_fastmath, "loop-fastmath.c", tolerance = Kernel::FASTMATH_TOLERANCE),
     laplace_c::kernel!("c/array-fastmath", Jacobi, laplace_c_array_fastmath, "array-fastmath.c", tolerance = Kernel::FASTMATH_TOLERANCE),
