@@ -70,13 +70,13 @@ pub fn check_new_file(path: &Path, force: bool) -> Result<(), FsError> {
         });
     }
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    if let Some(dir) = dir {
-        if !dir.is_dir() {
-            return Err(FsError::Io {
-                path: path.to_path_buf(),
-                source: std::io::Error::other(format!("folder {} does not exist", dir.display())),
-            });
-        }
+    if let Some(dir) = dir
+        && !dir.is_dir()
+    {
+        return Err(FsError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(format!("folder {} does not exist", dir.display())),
+        });
     }
     Ok(())
 }

@@ -1,9 +1,11 @@
 //! laplace-shootout: the registry of every kernel, and the command line's
 //! building blocks.
 
+pub mod bounds;
 pub mod fsutil;
 pub mod list;
 pub mod machine;
+pub mod probe;
 pub mod progress;
 pub mod registry;
 pub mod runner;

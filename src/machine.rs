@@ -11,9 +11,7 @@ pub fn provenance(threads: usize) -> Provenance {
     Provenance {
         date: utc_now(),
         git_commit: git_commit(),
-        host: read_trimmed("/proc/sys/kernel/hostname")
-            .or_else(|| command_line("hostname", &[]))
-            .unwrap_or_else(|| "unknown".into()),
+        host: host(),
         cpu: cpu_model(),
         logical_cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         os: os_name(),
@@ -24,6 +22,13 @@ pub fn provenance(threads: usize) -> Provenance {
         fortran_compiler: first_compiler(laplace_fortran::BUILD_INFO),
         threads,
     }
+}
+
+/// The host name.
+pub fn host() -> String {
+    read_trimmed("/proc/sys/kernel/hostname")
+        .or_else(|| command_line("hostname", &[]))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 fn first_compiler(table: &[laplace_core::SourceBuild]) -> String {

@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use laplace_core::Problem;
 use laplace_shootout::runner::{self, DEFAULT_BASELINE, DEFAULT_REPEAT, RunOptions};
-use laplace_shootout::{fsutil, list, progress, registry, select, table};
+use laplace_shootout::{fsutil, list, probe, progress, registry, select, table};
 
 /// Races one Laplace-equation kernel across Rust, C and Fortran, verified
 /// against a reference of its own scheme before any time is reported.
@@ -29,6 +29,16 @@ enum Command {
     },
     /// Verify, then time, every selected kernel on one problem.
     Run(RunArgs),
+    /// Measure this machine's limits (FP latency and throughput, clock,
+    /// memory and L2 bandwidth) and cache them for `run`.
+    Probe {
+        /// Also write the probe as JSON here.
+        #[arg(long, value_name = "PATH")]
+        json: Option<PathBuf>,
+        /// Replace an existing JSON file.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -85,6 +95,12 @@ struct RunArgs {
     /// Replace an existing results file or non-empty grid folder.
     #[arg(long)]
     force: bool,
+    /// Skip the machine probe: no bound columns.
+    #[arg(long)]
+    no_probe: bool,
+    /// Probe the machine again instead of using the cached probe.
+    #[arg(long, conflicts_with = "no_probe")]
+    reprobe: bool,
 }
 
 fn main() -> ExitCode {
@@ -107,6 +123,19 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Run(args) => run(args),
+        Command::Probe { json, force } => {
+            if let Some(path) = &json {
+                fsutil::check_new_file(path, force)?;
+            }
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let p = probe::measure(threads);
+            probe::store(&p);
+            print!("{}", probe::render(&p));
+            if let Some(path) = &json {
+                fsutil::write_atomic(path, &serde_json::to_vec_pretty(&p)?)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -148,6 +177,15 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         |n| n as usize,
     );
+    let probe = if args.no_probe {
+        None
+    } else if args.reprobe {
+        let p = probe::measure(threads);
+        probe::store(&p);
+        Some(p)
+    } else {
+        Some(probe::cached_or_measure(threads))
+    };
     let opts = RunOptions {
         problem,
         repeat: args.repeat as usize,
@@ -155,6 +193,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         threads,
         save_grids: args.save_grids.clone(),
         tolerance: args.tolerance,
+        probe,
     };
     let doc = runner::run(&kernels, &opts, progress::stderr().as_mut())?;
     print!("{}", table::render(&doc, &args.baseline));

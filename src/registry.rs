@@ -4,7 +4,7 @@
 //! [`KERNELS`], so a kernel added here is verified, timed and plotted with no
 //! other change. Names read `language/form[-variant]`.
 
-use laplace_core::Kernel;
+use laplace_core::{Cost, Kernel};
 
 /// Every registered kernel, one line each (kept on one line by `rustfmt::skip`).
 #[rustfmt::skip]
@@ -13,30 +13,30 @@ pub static KERNELS: &[Kernel] = &[
     laplace_rust::kernel!("rust/loop", GaussSeidel, loops),
     laplace_rust::kernel!("rust/loop-slices", GaussSeidel, loop_slices),
     laplace_rust::kernel!("rust/loop-unchecked", GaussSeidel, loop_unchecked),
-    laplace_rust::kernel!("rust/loop-wavefront", GaussSeidel, loop_wavefront),
+    laplace_rust::kernel!("rust/loop-wavefront", GaussSeidel, loop_wavefront, cost = Cost::ScalarThroughput),
     laplace_rust::kernel!("rust/array", Jacobi, array),
     laplace_rust::kernel!("rust/array-indexed", Jacobi, array_indexed),
     laplace_rust::kernel!("rust/array-unchecked", Jacobi, array_unchecked),
     laplace_rust::kernel!("rust/array-ndarray", Jacobi, array_ndarray),
-    laplace_rust::kernel!("rust/array-recip", Jacobi, array_recip),
-    laplace_rust::kernel!("rust/array-rayon", Jacobi, array_rayon),
+    laplace_rust::kernel!("rust/array-recip", Jacobi, array_recip, cost = Cost::JacobiReciprocal),
+    laplace_rust::kernel!("rust/array-rayon", Jacobi, array_rayon, parallel = true),
     laplace_rust::kernel!("rust/redblack", RedBlackSor, redblack),
     // C: laplace_c::kernel!(name, Scheme, symbol in c_kernels/laplace_c.h, source in c_kernels/)
     laplace_c::kernel!("c/loop", GaussSeidel, laplace_c_loop, "loop.c"),
-    laplace_c::kernel!("c/loop-wavefront", GaussSeidel, laplace_c_loop_wavefront, "loop-wavefront.c"),
+    laplace_c::kernel!("c/loop-wavefront", GaussSeidel, laplace_c_loop_wavefront, "loop-wavefront.c", cost = Cost::ScalarThroughput),
     laplace_c::kernel!("c/array", Jacobi, laplace_c_array, "array.c"),
-    laplace_c::kernel!("c/loop-fastmath", GaussSeidel, laplace_c_loop_fastmath, "loop-fastmath.c", tolerance = Kernel::FASTMATH_TOLERANCE),
-    laplace_c::kernel!("c/array-fastmath", Jacobi, laplace_c_array_fastmath, "array-fastmath.c", tolerance = Kernel::FASTMATH_TOLERANCE),
-    laplace_c::kernel!("c/array-recip", Jacobi, laplace_c_array_recip, "array-recip.c"),
-    laplace_c::kernel!("c/array-openmp", Jacobi, laplace_c_array_openmp, "array-openmp.c"),
+    laplace_c::kernel!("c/loop-fastmath", GaussSeidel, laplace_c_loop_fastmath, "loop-fastmath.c", tolerance = Kernel::FASTMATH_TOLERANCE, cost = Cost::ChainReciprocal),
+    laplace_c::kernel!("c/array-fastmath", Jacobi, laplace_c_array_fastmath, "array-fastmath.c", tolerance = Kernel::FASTMATH_TOLERANCE, cost = Cost::JacobiReciprocal),
+    laplace_c::kernel!("c/array-recip", Jacobi, laplace_c_array_recip, "array-recip.c", cost = Cost::JacobiReciprocal),
+    laplace_c::kernel!("c/array-openmp", Jacobi, laplace_c_array_openmp, "array-openmp.c", parallel = true),
     laplace_c::kernel!("c/redblack", RedBlackSor, laplace_c_redblack, "redblack.c"),
-    laplace_c::kernel!("c/redblack-openmp", RedBlackSor, laplace_c_redblack_openmp, "redblack-openmp.c"),
+    laplace_c::kernel!("c/redblack-openmp", RedBlackSor, laplace_c_redblack_openmp, "redblack-openmp.c", parallel = true),
     // Fortran: laplace_fortran::kernel!(name, Scheme, symbol in fortran_kernels/laplace_fortran.h, source)
     laplace_fortran::kernel!("fortran/loop", GaussSeidel, laplace_fortran_loop, "loop.f90"),
     laplace_fortran::kernel!("fortran/array", Jacobi, laplace_fortran_array, "array.f90"),
-    laplace_fortran::kernel!("fortran/loop-fastmath", GaussSeidel, laplace_fortran_loop_fastmath, "loop-fastmath.f90", tolerance = Kernel::FASTMATH_TOLERANCE),
-    laplace_fortran::kernel!("fortran/array-fastmath", Jacobi, laplace_fortran_array_fastmath, "array-fastmath.f90", tolerance = Kernel::FASTMATH_TOLERANCE),
-    laplace_fortran::kernel!("fortran/array-openmp", Jacobi, laplace_fortran_array_openmp, "array-openmp.f90"),
+    laplace_fortran::kernel!("fortran/loop-fastmath", GaussSeidel, laplace_fortran_loop_fastmath, "loop-fastmath.f90", tolerance = Kernel::FASTMATH_TOLERANCE, cost = Cost::ChainReciprocal),
+    laplace_fortran::kernel!("fortran/array-fastmath", Jacobi, laplace_fortran_array_fastmath, "array-fastmath.f90", tolerance = Kernel::FASTMATH_TOLERANCE, cost = Cost::JacobiReciprocal),
+    laplace_fortran::kernel!("fortran/array-openmp", Jacobi, laplace_fortran_array_openmp, "array-openmp.f90", parallel = true),
     laplace_fortran::kernel!("fortran/redblack", RedBlackSor, laplace_fortran_redblack, "redblack.f90"),
 ];
 

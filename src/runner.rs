@@ -11,11 +11,12 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use laplace_core::results::{KernelResult, ProblemSpec, ResultsDoc, SCHEMA_VERSION};
+use laplace_core::results::{KernelResult, Probe, ProblemSpec, ResultsDoc, SCHEMA_VERSION};
 use laplace_core::verify::{Diff, VerifyError, check};
 use laplace_core::{Grid, InputError, Kernel, KernelError, Problem, Scheme, npy, reference};
 use thiserror::Error;
 
+use crate::bounds;
 use crate::fsutil;
 use crate::machine;
 use crate::progress::Progress;
@@ -44,6 +45,8 @@ pub struct RunOptions {
     pub save_grids: Option<PathBuf>,
     /// Convergence tolerance for sweeps-to-tolerance and time to solution.
     pub tolerance: f64,
+    /// Machine limits for the bound columns (`None`: no bounds).
+    pub probe: Option<Probe>,
 }
 
 /// The most lattice updates the reference solver may spend counting sweeps
@@ -117,20 +120,27 @@ pub fn run(
     }
     progress.finish();
     set_relative(&mut results, &opts.baseline);
+    let problem = ProblemSpec {
+        nx: p.nx,
+        ny: p.ny,
+        iters: p.iters,
+        dx: p.dx,
+        dy: p.dy,
+        omega: p.omega(),
+        repeat: opts.repeat,
+        tolerance: opts.tolerance,
+    };
+    if let Some(probe) = &opts.probe {
+        for (r, k) in results.iter_mut().zip(kernels) {
+            set_bound(r, k, &problem, probe, opts.threads);
+        }
+    }
     Ok(ResultsDoc {
         schema_version: SCHEMA_VERSION,
         provenance: machine::provenance(opts.threads),
-        problem: ProblemSpec {
-            nx: p.nx,
-            ny: p.ny,
-            iters: p.iters,
-            dx: p.dx,
-            dy: p.dy,
-            omega: p.omega(),
-            repeat: opts.repeat,
-            tolerance: opts.tolerance,
-        },
+        problem,
         results,
+        probe: opts.probe.clone(),
     })
 }
 
@@ -158,6 +168,11 @@ fn blank_result(k: &Kernel) -> KernelResult {
         grid_file: None,
         sweeps_to_tolerance: None,
         time_to_solution_s: None,
+        cost: Some(k.cost),
+        bound_mlups: None,
+        bound_limit: None,
+        percent_of_bound: None,
+        cycles_per_update: None,
     }
 }
 
@@ -226,6 +241,21 @@ fn set_times(result: &mut KernelResult, p: &Problem, times: &[f64]) {
     result.mlups = (best > 0.0).then(|| p.updates() / best / 1e6);
     result.time_to_solution_s = match (result.sweeps_to_tolerance, p.iters) {
         (Some(n), iters) if iters > 0 => Some(n as f64 * best / iters as f64),
+        _ => None,
+    };
+}
+
+/// The kernel's bound on this machine, its share of it, and cycles per update.
+fn set_bound(r: &mut KernelResult, k: &Kernel, p: &ProblemSpec, probe: &Probe, threads: usize) {
+    let Some(b) = bounds::bound(k.cost, k.parallel, threads, p, probe) else {
+        return;
+    };
+    r.percent_of_bound = r.mlups.map(|m| 100.0 * m / b.mlups);
+    r.bound_mlups = Some(b.mlups);
+    r.bound_limit = Some(b.limit);
+    let workers = if k.parallel { threads as f64 } else { 1.0 };
+    r.cycles_per_update = match (r.mlups, probe.cycle_s) {
+        (Some(m), Some(c)) => Some(workers / (m * 1e6 * c)),
         _ => None,
     };
 }

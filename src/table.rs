@@ -48,12 +48,14 @@ pub fn render(doc: &ResultsDoc, baseline: &str) -> String {
         "best s",
         "median s",
         "MLUP/s",
+        "% bound",
+        "cyc/upd",
         "spread",
         "relative",
         "sweeps to tol",
         "to solution s",
     ];
-    let rows: Vec<[String; 10]> = doc.table_order().into_iter().map(row).collect();
+    let rows: Vec<[String; 12]> = doc.table_order().into_iter().map(row).collect();
     let mut widths = head.map(str::len);
     for r in &rows {
         for (w, cell) in widths.iter_mut().zip(r) {
@@ -89,6 +91,13 @@ pub fn render(doc: &ResultsDoc, baseline: &str) -> String {
          '-' = not reached within the work cap); to solution = sweeps to tol x best time per sweep",
         p.tolerance
     );
+    if doc.probe.is_some() {
+        let _ = writeln!(
+            out,
+            "% bound = MLUP/s / the kernel's bound on this machine (shootout probe; see `bound_limit` \
+             in --json); cyc/upd = core cycles per update (thread-cycles for parallel kernels)"
+        );
+    }
     if !doc.results.iter().any(|r| r.kernel == baseline) {
         let _ = writeln!(
             out,
@@ -106,7 +115,7 @@ pub fn render(doc: &ResultsDoc, baseline: &str) -> String {
     out
 }
 
-fn row(r: &KernelResult) -> [String; 10] {
+fn row(r: &KernelResult) -> [String; 12] {
     let mlups = r.mlups.map_or_else(|| "-".into(), |m| format!("{m:.0}"));
     [
         if r.verified {
@@ -119,6 +128,10 @@ fn row(r: &KernelResult) -> [String; 10] {
         secs(r.best_s),
         secs(r.median_s),
         mlups,
+        r.percent_of_bound
+            .map_or_else(|| "-".into(), |x| format!("{x:.0}%")),
+        r.cycles_per_update
+            .map_or_else(|| "-".into(), |x| format!("{x:.2}")),
         ratio(r.spread(), ""),
         ratio(r.relative, "x"),
         r.sweeps_to_tolerance

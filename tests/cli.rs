@@ -7,12 +7,19 @@ use laplace_core::results::{ResultsDoc, SCHEMA_VERSION};
 use laplace_core::{Grid, Problem, Scheme, npy, reference, verify};
 use laplace_shootout::registry::KERNELS;
 
+/// The binary, with the probe cache in a folder of this test process.
+fn command() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shootout"));
+    cmd.env(
+        "SHOOTOUT_CACHE_DIR",
+        std::env::temp_dir().join(format!("shootout-e2e-cache-{}", std::process::id())),
+    )
+    .env_remove("SHOOTOUT_INJECT_FAULT");
+    cmd
+}
+
 fn shootout(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shootout"))
-        .args(args)
-        .env_remove("SHOOTOUT_INJECT_FAULT")
-        .output()
-        .expect("run shootout")
+    command().args(args).output().expect("run shootout")
 }
 
 fn text(out: &Output) -> (String, String) {
@@ -128,6 +135,13 @@ fn run_writes_json_and_grids_that_match_the_reference() {
         let sweeps = r.sweeps_to_tolerance.expect("a 12x9 grid converges");
         let per_sweep = r.best_s.unwrap() / 31.0;
         assert!((r.time_to_solution_s.unwrap() - sweeps as f64 * per_sweep).abs() < 1e-12);
+        // The bound columns, from the probe.
+        assert!(r.bound_mlups.unwrap() > 0.0, "{}", r.kernel);
+        assert!(
+            r.percent_of_bound.unwrap() > 0.0 && r.bound_limit.is_some(),
+            "{}",
+            r.kernel
+        );
         // The saved grid loads and matches the reference of the kernel's scheme.
         let file = r.grid_file.as_deref().expect("grid_file");
         let (nx, ny, data) = npy::read(std::fs::File::open(file).unwrap()).unwrap();
@@ -278,6 +292,32 @@ fn bad_input_is_a_one_line_error_with_exit_code_2() {
         ],
         "does not exist",
     );
+}
+
+#[test]
+fn probe_measures_the_machine_and_writes_json() {
+    let dir = tmp("probe");
+    let json = dir.join("probe.json");
+    let out = shootout(&["probe", "--json", json.to_str().unwrap()]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("latency ns") && stdout.contains("copy"),
+        "{stdout}"
+    );
+    let p: laplace_core::results::Probe =
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert!(
+        p.copy_bw_1 > 1e8 && p.copy_bw_all > 1e8 && p.l2_copy_bw > 1e8,
+        "{p:?}"
+    );
+    if cfg!(target_arch = "x86_64") {
+        let div = p.latency_s.div.unwrap();
+        let add = p.latency_s.add.unwrap();
+        assert!(div > add && add > 0.0, "{p:?}");
+        assert!(p.vector_throughput_s.div.unwrap() > 0.0);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -113,10 +113,11 @@ pub fn target_cpu() -> String {
     for (k, a) in args.iter().enumerate() {
         if let Some(v) = a.strip_prefix("-Ctarget-cpu=") {
             cpu = Some(v);
-        } else if let Some(v) = a.strip_prefix("target-cpu=") {
-            if k > 0 && args[k - 1] == "-C" {
-                cpu = Some(v);
-            }
+        } else if let Some(v) = a.strip_prefix("target-cpu=")
+            && k > 0
+            && args[k - 1] == "-C"
+        {
+            cpu = Some(v);
         }
     }
     cpu.unwrap_or("x86-64").to_string()
@@ -170,13 +171,45 @@ pub fn link_openmp_if_needed(sources: &[PathBuf]) {
     }
 }
 
+/// The variable that turns on the sanitizer build (`cargo xtask sanitize`):
+/// any value but empty or `0`.
+pub const SANITIZE_ENV: &str = "LAPLACE_SANITIZE";
+
+/// Whether [`SANITIZE_ENV`] asks for AddressSanitizer + UndefinedBehaviorSanitizer.
+pub fn sanitize_enabled() -> bool {
+    println!("cargo:rerun-if-env-changed={SANITIZE_ENV}");
+    env::var(SANITIZE_ENV).is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// The extra flags of a sanitizer build: ASan + UBSan, every finding fatal,
+/// frame pointers for the stack traces; Fortran also checks array bounds and
+/// the rest of gfortran's run-time checks (except the array-temporary
+/// warnings, which are not errors).
+pub fn sanitize_flags(lang: Language) -> &'static [&'static str] {
+    match lang {
+        Language::C => &[
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover=all",
+            "-fno-omit-frame-pointer",
+        ],
+        Language::Fortran => &[
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover=all",
+            "-fno-omit-frame-pointer",
+            "-fcheck=all,no-array-temps",
+        ],
+    }
+}
+
 /// Compiles each source into its own static library
 /// (`laplace_<lang>_<stem>`) and returns how each was compiled.
 ///
 /// Every source gets `-O3` and `-march=<target_cpu>` (Fortran also `-cpp`);
 /// sources whose name contains `fastmath` also get `-ffast-math`, and those
 /// whose name contains `openmp` get `-fopenmp`. `fortran` is the Fortran
-/// compiler; it is ignored for C.
+/// compiler; it is ignored for C. With [`SANITIZE_ENV`] set, every source also
+/// gets `-g` and [`sanitize_flags`], and the crate links libasan and libubsan
+/// (before any other shared library, as ASan requires).
 pub fn compile_each(
     lang: Language,
     sources: &[PathBuf],
@@ -185,14 +218,15 @@ pub fn compile_each(
 ) -> Vec<Record> {
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR is set by Cargo"));
     let march = format!("-march={}", target_cpu());
-    sources
+    let sanitize = sanitize_enabled();
+    let records = sources
         .iter()
         .map(|src| {
             let mut build = cc::Build::new();
             build
                 .file(src)
                 .opt_level(OPT_LEVEL)
-                .debug(false)
+                .debug(sanitize)
                 .warnings(true)
                 .flag(&march);
             for dir in includes {
@@ -213,6 +247,11 @@ pub fn compile_each(
             if is_openmp(src) {
                 build.flag("-fopenmp");
             }
+            if sanitize {
+                for flag in sanitize_flags(lang) {
+                    build.flag(flag);
+                }
+            }
             let tool = build.get_compiler();
             let stem = src
                 .file_stem()
@@ -231,7 +270,14 @@ pub fn compile_each(
                 flags,
             }
         })
-        .collect()
+        .collect();
+    if sanitize {
+        // Rust links with `-nodefaultlibs`, so `-fsanitize` at link time would
+        // not pull the runtimes in: name them here, before libgomp/libgfortran.
+        println!("cargo:rustc-link-lib=dylib=asan");
+        println!("cargo:rustc-link-lib=dylib=ubsan");
+    }
+    records
 }
 
 /// Generates Rust declarations for every `laplace_*` function, type and

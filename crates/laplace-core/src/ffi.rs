@@ -74,31 +74,24 @@ pub unsafe fn call(kernel: RawKernel, job: &mut Job<'_>) -> Result<(), KernelErr
 
 /// Builds a [`crate::Kernel`] for a foreign function of the contract; used by
 /// the `kernel!` macros of `laplace-c` and `laplace-fortran`:
-/// `foreign_kernel!(name, Scheme, path::to::symbol, BUILD_TABLE, "dir/", "source" [, tolerance = X])`.
+/// `foreign_kernel!(name, Scheme, path::to::symbol, BUILD_TABLE, "dir/", "source" [, field = value]...)`,
+/// where the optional fields override the defaults (`tolerance`, `cost`, `parallel`).
 ///
 /// The symbol must coerce to [`RawKernel`]: a signature that differs from the
 /// contract does not compile.
 #[macro_export]
 macro_rules! foreign_kernel {
-    ($name:literal, $scheme:ident, $symbol:path, $table:path, $dir:literal, $source:literal) => {
-        $crate::foreign_kernel!(
-            $name,
-            $scheme,
-            $symbol,
-            $table,
-            $dir,
-            $source,
-            tolerance = $crate::Kernel::TOLERANCE
-        )
-    };
-    ($name:literal, $scheme:ident, $symbol:path, $table:path, $dir:literal, $source:literal,
-     tolerance = $tol:expr) => {
-        $crate::Kernel {
+    ($name:literal, $scheme:ident, $symbol:path, $table:path, $dir:literal, $source:literal
+     $(, $field:ident = $value:expr)* $(,)?) => {{
+        #[allow(unused_mut)]
+        let mut kernel = $crate::Kernel {
             name: $name,
             scheme: $crate::Scheme::$scheme,
             source: concat!($dir, $source),
             build: $crate::lookup_build($table, $source),
-            tolerance: $tol,
+            tolerance: $crate::Kernel::TOLERANCE,
+            cost: $crate::Cost::of($crate::Scheme::$scheme),
+            parallel: false,
             run: |job| {
                 // SAFETY: the kernel folders hold only functions written to the
                 // contract of c_kernels/laplace.h (they stay inside the two
@@ -106,6 +99,8 @@ macro_rules! foreign_kernel {
                 // holds buffers validated against its problem.
                 unsafe { $crate::ffi::call($symbol, job) }
             },
-        }
-    };
+        };
+        $(kernel.$field = $value;)*
+        kernel
+    }};
 }

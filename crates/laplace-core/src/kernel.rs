@@ -50,6 +50,42 @@ const fn const_str_eq(a: &str, b: &str) -> bool {
     true
 }
 
+/// What bounds a kernel's speed, for the performance model of `shootout probe`
+/// (the bound itself is computed from measured machine figures).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cost {
+    /// Jacobi with the exact division: vector divide throughput in cache,
+    /// memory bandwidth out of it.
+    JacobiDivide,
+    /// Jacobi multiplying by a reciprocal (or fast-math): FP port and
+    /// load/store throughput in cache, memory bandwidth out of it.
+    JacobiReciprocal,
+    /// Lexicographic Gauss-Seidel: the latency of the add, multiply and divide
+    /// on the chain through `u[i,j-1]`.
+    ChainDivide,
+    /// Lexicographic Gauss-Seidel without the division (fast-math): the
+    /// latency of an add and a fused multiply-add on the chain.
+    ChainReciprocal,
+    /// Gauss-Seidel on a wavefront: scalar FP throughput, one add, one
+    /// multiply and two FMAs per update.
+    ScalarThroughput,
+    /// Red-black SOR: vector divide throughput; two passes over the grid per
+    /// sweep out of cache.
+    RedBlack,
+}
+
+impl Cost {
+    /// The usual cost of a straightforward kernel of `scheme`.
+    pub const fn of(scheme: Scheme) -> Cost {
+        match scheme {
+            Scheme::Jacobi => Cost::JacobiDivide,
+            Scheme::GaussSeidel => Cost::ChainDivide,
+            Scheme::RedBlackSor => Cost::RedBlack,
+        }
+    }
+}
+
 /// A registered kernel: its name, scheme, build and entry point.
 #[derive(Debug, Clone, Copy)]
 pub struct Kernel {
@@ -63,6 +99,10 @@ pub struct Kernel {
     pub build: BuildInfo,
     /// Largest absolute difference from the reference that still passes.
     pub tolerance: f64,
+    /// What bounds its speed.
+    pub cost: Cost,
+    /// Whether it uses the job's threads.
+    pub parallel: bool,
     /// The entry point.
     pub run: KernelFn,
 }
@@ -188,6 +228,8 @@ mod tests {
             flags: "",
         },
         tolerance: Kernel::TOLERANCE,
+        cost: Cost::JacobiDivide,
+        parallel: false,
         run: noop,
     };
 

@@ -74,10 +74,10 @@ impl Problem {
                 return Err(InputError::Spacing { axis, value });
             }
         }
-        if let Some(value) = self.omega {
-            if !(value > 0.0 && value < 2.0) {
-                return Err(InputError::Omega { value });
-            }
+        if let Some(value) = self.omega
+            && !(value > 0.0 && value < 2.0)
+        {
+            return Err(InputError::Omega { value });
         }
         Ok(())
     }

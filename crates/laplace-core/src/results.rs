@@ -19,6 +19,9 @@ pub struct ResultsDoc {
     pub problem: ProblemSpec,
     /// One entry per kernel, in table order.
     pub results: Vec<KernelResult>,
+    /// The machine limits the bounds were computed from, if probed.
+    #[serde(default)]
+    pub probe: Option<Probe>,
 }
 
 /// The machine and toolchains behind a results document.
@@ -120,6 +123,22 @@ pub struct KernelResult {
     /// `sweeps_to_tolerance` times this kernel's best time per sweep.
     #[serde(default)]
     pub time_to_solution_s: Option<f64>,
+    /// What bounds this kernel's speed (see `laplace_core::Cost`).
+    #[serde(default)]
+    pub cost: Option<crate::Cost>,
+    /// The bound in MLUP/s for this problem on this machine, from the probe.
+    #[serde(default)]
+    pub bound_mlups: Option<f64>,
+    /// Which machine limit sets the bound, in words.
+    #[serde(default)]
+    pub bound_limit: Option<String>,
+    /// `mlups / bound_mlups * 100`.
+    #[serde(default)]
+    pub percent_of_bound: Option<f64>,
+    /// Core cycles per lattice update at the best time (per thread-cycle for
+    /// parallel kernels: cycles * threads / updates).
+    #[serde(default)]
+    pub cycles_per_update: Option<f64>,
 }
 
 impl KernelResult {
@@ -143,4 +162,56 @@ impl ResultsDoc {
         });
         rows
     }
+}
+
+/// Machine limits measured by `shootout probe`, the inputs of every bound.
+/// Times are seconds per instruction, bandwidths bytes per second counted as
+/// STREAM does (copy: 16 bytes per element, triad: 24), caches bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Probe {
+    /// Host name of the machine probed.
+    pub host: String,
+    /// CPU model of the machine probed.
+    pub cpu: String,
+    /// When, RFC 3339 UTC.
+    pub date: String,
+    /// Seconds per cycle, from a chain of dependent integer adds.
+    pub cycle_s: Option<f64>,
+    /// Latency of a dependent scalar add, multiply, FMA and divide.
+    pub latency_s: OpTimes,
+    /// Reciprocal throughput of independent scalar operations.
+    pub scalar_throughput_s: OpTimes,
+    /// Reciprocal throughput of independent vector operations of `vector_lanes` doubles.
+    pub vector_throughput_s: OpTimes,
+    /// Doubles per vector register used by the vector probes (8 with AVX-512, 4 with AVX).
+    pub vector_lanes: usize,
+    /// Copy bandwidth, one core, arrays far larger than the last-level cache.
+    pub copy_bw_1: f64,
+    /// Triad bandwidth, one core.
+    pub triad_bw_1: f64,
+    /// Copy bandwidth, all cores.
+    pub copy_bw_all: f64,
+    /// Triad bandwidth, all cores.
+    pub triad_bw_all: f64,
+    /// Copy bandwidth of arrays that stay in one core's L2.
+    pub l2_copy_bw: f64,
+    /// Per-core L2 size.
+    pub l2_bytes: usize,
+    /// Last-level cache size.
+    pub llc_bytes: usize,
+    /// Threads used for the all-core figures.
+    pub threads: usize,
+}
+
+/// One time per basic FP operation; `None` where it could not be measured.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct OpTimes {
+    /// `add`.
+    pub add: Option<f64>,
+    /// `mul`.
+    pub mul: Option<f64>,
+    /// Fused multiply-add.
+    pub fma: Option<f64>,
+    /// `div`.
+    pub div: Option<f64>,
 }

@@ -25,17 +25,17 @@ pub mod ffi {
 include!(concat!(env!("OUT_DIR"), "/build_info.rs"));
 
 /// A [`laplace_core::Kernel`] for the Fortran function `$symbol` compiled from
-/// `fortran_kernels/$source`: `kernel!(name, Scheme, symbol, "source")`, with an
-/// optional `tolerance = X` for variants that may not match the reference to
-/// the default 1e-12 (fast-math).
+/// `fortran_kernels/$source`: `kernel!(name, Scheme, symbol, "source")`, with
+/// optional `field = value` overrides of the [`laplace_core::Kernel`] fields:
+/// `tolerance` (fast-math variants), `cost`, `parallel`.
 ///
 /// The symbol must have the contract's signature: a mismatch does not compile.
 #[macro_export]
 macro_rules! kernel {
-    ($name:literal, $scheme:ident, $symbol:ident, $source:literal $(, tolerance = $tol:expr)?) => {
+    ($name:literal, $scheme:ident, $symbol:ident, $source:literal $(, $field:ident = $value:expr)* $(,)?) => {
         $crate::laplace_core::foreign_kernel!(
             $name, $scheme, $crate::ffi::$symbol, $crate::BUILD_INFO, "fortran_kernels/", $source
-            $(, tolerance = $tol)?
+            $(, $field = $value)*
         )
     };
 }

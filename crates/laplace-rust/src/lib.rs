@@ -46,31 +46,25 @@ pub fn jacobi_ping_pong(job: &mut Job<'_>, sweep: JacobiSweep) -> Result<(), Ker
 }
 
 /// A [`laplace_core::Kernel`] for `src/kernels/<module>.rs`:
-/// `kernel!(name, Scheme, module)`, with an optional `tolerance = X`.
+/// `kernel!(name, Scheme, module)`, with optional `field = value` overrides
+/// of the [`laplace_core::Kernel`] fields (`tolerance`, `cost`, `parallel`).
 #[macro_export]
 macro_rules! kernel {
-    ($name:literal, $scheme:ident, $module:ident) => {
-        $crate::kernel!(
-            $name,
-            $scheme,
-            $module,
-            tolerance = $crate::laplace_core::Kernel::TOLERANCE
-        )
-    };
-    ($name:literal, $scheme:ident, $module:ident, tolerance = $tol:expr) => {
-        $crate::laplace_core::Kernel {
+    ($name:literal, $scheme:ident, $module:ident $(, $field:ident = $value:expr)* $(,)?) => {{
+        #[allow(unused_mut)]
+        let mut kernel = $crate::laplace_core::Kernel {
             name: $name,
             scheme: $crate::laplace_core::Scheme::$scheme,
-            source: concat!(
-                "crates/laplace-rust/src/kernels/",
-                stringify!($module),
-                ".rs"
-            ),
+            source: concat!("crates/laplace-rust/src/kernels/", stringify!($module), ".rs"),
             build: $crate::BUILD,
-            tolerance: $tol,
+            tolerance: $crate::laplace_core::Kernel::TOLERANCE,
+            cost: $crate::laplace_core::Cost::of($crate::laplace_core::Scheme::$scheme),
+            parallel: false,
             run: $crate::kernels::$module::run,
-        }
-    };
+        };
+        $(kernel.$field = $value;)*
+        kernel
+    }};
 }
 
 /// One Jacobi row: `out[1..ny-1]` from `rows`, the three source rows around
