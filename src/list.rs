@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::registry::KERNELS;
-use laplace_core::{Kernel, Scheme};
+use laplace_core::{Kernel, Scheme, short_flags};
 
 /// One kernel as `shootout list --format json` prints it.
 #[derive(Debug, Clone, Serialize)]
@@ -46,40 +46,6 @@ pub fn rows() -> Vec<KernelRow> {
     KERNELS.iter().map(KernelRow::from).collect()
 }
 
-/// The flags that matter for speed, without the compiler path and the
-/// flags every build shares (`-ffunction-sections`, `-fPIC`, ...).
-pub fn short_flags(flags: &str) -> String {
-    const NOISE: [&str; 8] = [
-        "-ffunction-sections",
-        "-fdata-sections",
-        "-fPIC",
-        "-m64",
-        "-Wall",
-        "-Wextra",
-        "-J",
-        "(profile",
-    ];
-    let mut out = Vec::new();
-    let mut words = flags.split_whitespace().skip(1).peekable();
-    while let Some(w) = words.next() {
-        if w == "-J" || w == "-C" {
-            // `-J dir` is a path; `-C x` is rustc's two-word flag: keep the value.
-            if w == "-J" {
-                words.next();
-            }
-            continue;
-        }
-        if w.starts_with("(profile") {
-            break;
-        }
-        if NOISE.contains(&w) || w.starts_with("-I") || w.starts_with('/') {
-            continue;
-        }
-        out.push(w);
-    }
-    out.join(" ")
-}
-
 /// The table `shootout list` prints.
 pub fn table() -> String {
     let rows = rows();
@@ -102,27 +68,4 @@ pub fn table() -> String {
         );
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn short_flags_keeps_what_matters() {
-        assert_eq!(
-            short_flags(
-                "/usr/bin/cc -O3 -ffunction-sections -fdata-sections -fPIC -m64 -I /x -Wall -Wextra -march=native -ffast-math"
-            ),
-            "-O3 -march=native -ffast-math"
-        );
-        assert_eq!(
-            short_flags("gfortran -O3 -fPIC -march=native -J /tmp/out"),
-            "-O3 -march=native"
-        );
-        assert_eq!(
-            short_flags("rustc -C opt-level=3 -C target-cpu=native (profile release)"),
-            "opt-level=3 target-cpu=native"
-        );
-    }
 }

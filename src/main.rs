@@ -29,6 +29,20 @@ enum Command {
     },
     /// Verify, then time, every selected kernel on one problem.
     Run(RunArgs),
+    /// Render charts and a Markdown report from results files and criterion data.
+    Report {
+        /// Results documents written by `shootout run --json` (several
+        /// machines go side by side).
+        #[arg(required = true, value_name = "RESULTS.json")]
+        results: Vec<PathBuf>,
+        /// Criterion's output folder (its benchmark.json and estimates.json
+        /// files give the scaling chart).
+        #[arg(long, default_value = laplace_report::DEFAULT_CRITERION_DIR)]
+        criterion: PathBuf,
+        /// Where to write README.md and the SVG charts.
+        #[arg(long, default_value = laplace_report::DEFAULT_OUT_DIR)]
+        out: PathBuf,
+    },
     /// Measure this machine's limits (FP latency and throughput, clock,
     /// memory and L2 bandwidth) and cache them for `run`.
     Probe {
@@ -95,6 +109,13 @@ struct RunArgs {
     /// Replace an existing results file or non-empty grid folder.
     #[arg(long)]
     force: bool,
+    /// After the run, write DIR/results.json and render the report (charts
+    /// and README.md) into DIR, replacing the previous report there.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
+    /// Criterion's output folder, for the report's scaling chart.
+    #[arg(long, default_value = laplace_report::DEFAULT_CRITERION_DIR)]
+    criterion: PathBuf,
     /// Skip the machine probe: no bound columns.
     #[arg(long)]
     no_probe: bool,
@@ -123,6 +144,14 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Run(args) => run(args),
+        Command::Report {
+            results,
+            criterion,
+            out,
+        } => {
+            report(results, criterion, out)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Probe { json, force } => {
             if let Some(path) = &json {
                 fsutil::check_new_file(path, force)?;
@@ -137,6 +166,25 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Renders the report and says where it went.
+fn report(results: Vec<PathBuf>, criterion: PathBuf, out: PathBuf) -> Result<()> {
+    let input = laplace_report::Input {
+        results,
+        criterion: Some(criterion),
+        out,
+    };
+    let rendered = laplace_report::render(&input)?;
+    for skipped in &rendered.skipped {
+        eprintln!("report: {skipped}");
+    }
+    eprintln!(
+        "report: {} files in {}",
+        rendered.files.len(),
+        input.out.display()
+    );
+    Ok(())
 }
 
 /// Exit code 0 when every kernel verified, 1 when any failed.
@@ -201,6 +249,12 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         let json = serde_json::to_vec_pretty(&doc)?;
         fsutil::write_atomic(path, &json).with_context(|| "writing the results document")?;
         eprintln!("results written to {}", path.display());
+    }
+    if let Some(dir) = &args.report {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let path = dir.join("results.json");
+        fsutil::write_atomic(&path, &serde_json::to_vec_pretty(&doc)?)?;
+        report(vec![path], args.criterion.clone(), dir.clone())?;
     }
     let failed = doc.results.iter().filter(|r| !r.verified).count();
     Ok(if failed == 0 {

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use laplace_core::results::{KernelResult, ResultsDoc};
 
-use crate::list::short_flags;
+use laplace_core::short_flags;
 
 /// Seconds with at least three significant digits (four decimals at least).
 fn secs(x: Option<f64>) -> String {

@@ -13,6 +13,41 @@ pub struct BuildInfo {
     pub flags: &'static str,
 }
 
+/// The flags that matter for speed, without the compiler path and the flags
+/// every build shares (`-ffunction-sections`, `-fPIC`, include paths, ...):
+/// what tables and charts print beside a result.
+pub fn short_flags(flags: &str) -> String {
+    const NOISE: [&str; 6] = [
+        "-ffunction-sections",
+        "-fdata-sections",
+        "-fPIC",
+        "-m64",
+        "-Wall",
+        "-Wextra",
+    ];
+    let mut out = Vec::new();
+    let mut words = flags.split_whitespace().skip(1);
+    while let Some(w) = words.next() {
+        if w == "-J" || w == "-I" {
+            // A path follows.
+            words.next();
+            continue;
+        }
+        if w == "-C" {
+            // rustc's two-word flag: keep the value.
+            continue;
+        }
+        if w.starts_with("(profile") {
+            break;
+        }
+        if NOISE.contains(&w) || w.starts_with("-I") || w.starts_with('/') {
+            continue;
+        }
+        out.push(w);
+    }
+    out.join(" ")
+}
+
 /// One row of a build script's record: a source file and how it was built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SourceBuild {
@@ -232,6 +267,24 @@ mod tests {
         parallel: false,
         run: noop,
     };
+
+    #[test]
+    fn short_flags_keeps_what_matters() {
+        assert_eq!(
+            short_flags(
+                "/usr/bin/cc -O3 -ffunction-sections -fdata-sections -fPIC -m64 -I /x -Wall -Wextra -march=native -ffast-math"
+            ),
+            "-O3 -march=native -ffast-math"
+        );
+        assert_eq!(
+            short_flags("gfortran -O3 -fPIC -march=native -J /tmp/out"),
+            "-O3 -march=native"
+        );
+        assert_eq!(
+            short_flags("rustc -C opt-level=3 -C target-cpu=native (profile release)"),
+            "opt-level=3 target-cpu=native"
+        );
+    }
 
     #[test]
     fn name_parts() {

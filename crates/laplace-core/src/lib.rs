@@ -26,6 +26,6 @@ pub mod verify;
 
 pub use error::{InputError, KernelError};
 pub use grid::Grid;
-pub use kernel::{BuildInfo, Cost, Job, Kernel, KernelFn, SourceBuild, lookup_build};
+pub use kernel::{BuildInfo, Cost, Job, Kernel, KernelFn, SourceBuild, lookup_build, short_flags};
 pub use problem::{Problem, Stencil};
 pub use scheme::Scheme;

@@ -1,0 +1,110 @@
+use std::io;
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// Why a report could not be rendered. Every variant that concerns a file
+/// names it, and says what is wrong with it.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ReportError {
+    /// No results document was given.
+    #[error("no results file given: pass at least one file written by `shootout run --json`")]
+    NoResults,
+    /// An input file or folder does not exist.
+    #[error("{}: {what} not found", path.display())]
+    Missing {
+        /// The path looked for.
+        path: PathBuf,
+        /// What it should have been (`results file`, `criterion folder`, ...).
+        what: &'static str,
+    },
+    /// An input file exists but could not be read.
+    #[error("{}: cannot read {what}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What it should have been.
+        what: &'static str,
+        /// The operating system's reason.
+        source: io::Error,
+    },
+    /// A file that holds nothing but whitespace.
+    #[error("{}: {what} is empty", path.display())]
+    Empty {
+        /// The file.
+        path: PathBuf,
+        /// What it should have been.
+        what: &'static str,
+    },
+    /// A file that is not valid JSON, or JSON of the wrong shape. The message
+    /// carries serde_json's line and column.
+    #[error("{}: {problem} ({what}): {source}", path.display())]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// What it should have been.
+        what: &'static str,
+        /// `corrupt JSON` for a syntax error, `unexpected content` for a
+        /// well-formed document of the wrong shape.
+        problem: &'static str,
+        /// The parser's error, with line and column.
+        source: serde_json::Error,
+    },
+    /// A results document written by another version of the schema.
+    #[error(
+        "{}: schema_version is {found}, but this report reads version {expected}; \
+         rerun `shootout run --json` with this version to regenerate it",
+        path.display()
+    )]
+    Schema {
+        /// The file.
+        path: PathBuf,
+        /// The version found (`missing` or the JSON value, as text).
+        found: String,
+        /// [`laplace_core::results::SCHEMA_VERSION`].
+        expected: u32,
+    },
+    /// A results document that lists no kernel at all.
+    #[error("{}: the results document lists no kernels", path.display())]
+    NoKernels {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A criterion benchmark folder with a `benchmark.json` but no `estimates.json`.
+    #[error(
+        "{}: missing; criterion wrote {} but not its estimates (interrupted run? rerun `cargo bench`)",
+        path.display(),
+        benchmark.display()
+    )]
+    MissingEstimates {
+        /// The `estimates.json` that should exist.
+        path: PathBuf,
+        /// The `benchmark.json` next to it.
+        benchmark: PathBuf,
+    },
+    /// A path that should be a folder is something else.
+    #[error("{}: not a folder ({what})", path.display())]
+    NotAFolder {
+        /// The path.
+        path: PathBuf,
+        /// What it should have been.
+        what: &'static str,
+    },
+    /// An output file or folder could not be written.
+    #[error("{}: cannot write: {source}", path.display())]
+    Write {
+        /// The file or folder.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: io::Error,
+    },
+    /// The plotting library refused to draw a chart.
+    #[error("{chart}: cannot draw the chart: {message}")]
+    Draw {
+        /// The chart's file name.
+        chart: &'static str,
+        /// The plotting library's message.
+        message: String,
+    },
+}

@@ -1,0 +1,295 @@
+//! The loaded inputs, and the orderings and labels every chart and table share.
+
+use std::path::PathBuf;
+
+use laplace_core::Scheme;
+use laplace_core::results::{KernelResult, ProblemSpec, Provenance, ResultsDoc};
+
+use crate::BenchPoint;
+
+/// One results document: one machine, one problem.
+#[derive(Debug, Clone)]
+pub(crate) struct Run {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// Its content.
+    pub doc: ResultsDoc,
+    /// A short label, unique among the runs (host name, then problem or file
+    /// when host names repeat).
+    pub label: String,
+}
+
+/// What the report knows about criterion data.
+#[derive(Debug, Clone)]
+pub(crate) enum Criterion {
+    /// No folder was given.
+    NotAsked,
+    /// The folder does not exist.
+    Absent(PathBuf),
+    /// The folder and every measurement found in it.
+    Loaded(PathBuf, Vec<BenchPoint>),
+}
+
+/// Everything a chart or the Markdown report is drawn from.
+#[derive(Debug, Clone)]
+pub(crate) struct ReportData {
+    /// The results documents, in the order given.
+    pub runs: Vec<Run>,
+    /// Criterion measurements, if any.
+    pub criterion: Criterion,
+}
+
+impl ReportData {
+    /// Wraps loaded documents, labelling each run.
+    pub fn new(docs: Vec<(PathBuf, ResultsDoc)>, criterion: Criterion) -> Self {
+        let labels = unique_labels(&docs);
+        let runs = docs
+            .into_iter()
+            .zip(labels)
+            .map(|((path, doc), label)| Run { path, doc, label })
+            .collect();
+        ReportData { runs, criterion }
+    }
+
+    /// The problem every run shares, if they share one.
+    pub fn common_problem(&self) -> Option<&ProblemSpec> {
+        let first = &self.runs.first()?.doc.problem;
+        self.runs
+            .iter()
+            .all(|r| same_problem(&r.doc.problem, first))
+            .then_some(first)
+    }
+
+    /// Distinct machines among the runs.
+    pub fn machine_count(&self) -> usize {
+        let mut seen: Vec<(&str, &str)> = Vec::new();
+        for r in &self.runs {
+            let key = (
+                r.doc.provenance.host.as_str(),
+                r.doc.provenance.cpu.as_str(),
+            );
+            if !seen.contains(&key) {
+                seen.push(key);
+            }
+        }
+        seen.len()
+    }
+}
+
+/// Same grid, sweeps and spacings (repeat and omega aside).
+pub(crate) fn same_problem(a: &ProblemSpec, b: &ProblemSpec) -> bool {
+    (a.nx, a.ny, a.iters) == (b.nx, b.ny, b.iters) && a.dx == b.dx && a.dy == b.dy
+}
+
+/// `100x100, 8000 sweeps, dx=0.1, dy=0.1`.
+pub(crate) fn problem_text(p: &ProblemSpec) -> String {
+    format!(
+        "{}x{}, {} sweeps, dx={}, dy={}",
+        p.nx, p.ny, p.iters, p.dx, p.dy
+    )
+}
+
+/// `host: CPU`.
+pub(crate) fn machine_text(p: &Provenance) -> String {
+    format!("{}: {}", p.host, p.cpu)
+}
+
+fn unique_labels(docs: &[(PathBuf, ResultsDoc)]) -> Vec<String> {
+    let hosts: Vec<String> = docs
+        .iter()
+        .map(|(_, d)| d.provenance.host.clone())
+        .collect();
+    let with_problem: Vec<String> = docs
+        .iter()
+        .map(|(_, d)| {
+            format!(
+                "{} ({}x{}, {} sweeps)",
+                d.provenance.host, d.problem.nx, d.problem.ny, d.problem.iters
+            )
+        })
+        .collect();
+    let unique = |v: &[String]| {
+        v.iter()
+            .enumerate()
+            .all(|(i, a)| v.iter().skip(i + 1).all(|b| a != b))
+    };
+    if unique(&hosts) {
+        return hosts;
+    }
+    if unique(&with_problem) {
+        return with_problem;
+    }
+    with_problem
+        .into_iter()
+        .zip(docs)
+        .enumerate()
+        .map(|(k, (label, (path, _)))| {
+            let file = path.file_name().map_or_else(
+                || format!("#{}", k + 1),
+                |f| f.to_string_lossy().into_owned(),
+            );
+            format!("{label} [{file}]")
+        })
+        .collect()
+}
+
+/// How a kernel came out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Outcome {
+    /// Verified and timed: its MLUP/s (finite, positive).
+    Timed(f64),
+    /// Verified, but with no usable timing.
+    Untimed,
+    /// Did not match its reference, or did not run.
+    Failed,
+}
+
+/// The outcome of one kernel result.
+pub(crate) fn outcome(r: &KernelResult) -> Outcome {
+    if !r.verified {
+        return Outcome::Failed;
+    }
+    match r.mlups {
+        Some(m) if m.is_finite() && m > 0.0 => Outcome::Timed(m),
+        _ => Outcome::Untimed,
+    }
+}
+
+/// A run's kernels grouped by scheme in [`Scheme::ALL`] order (schemes with no
+/// kernel left out), fastest first within a scheme, then untimed, then failed.
+pub(crate) fn by_scheme(results: &[KernelResult]) -> Vec<(Scheme, Vec<&KernelResult>)> {
+    Scheme::ALL
+        .iter()
+        .filter_map(|&s| {
+            let mut rows: Vec<&KernelResult> = results.iter().filter(|r| r.scheme == s).collect();
+            rows.sort_by(|a, b| rank(a).total_cmp(&rank(b)));
+            (!rows.is_empty()).then_some((s, rows))
+        })
+        .collect()
+}
+
+/// Sort key: timed kernels by falling speed, then untimed, then failed.
+fn rank(r: &KernelResult) -> f64 {
+    match outcome(r) {
+        Outcome::Timed(m) => -m,
+        Outcome::Untimed => 1.0,
+        Outcome::Failed => 2.0,
+    }
+}
+
+/// Every kernel name across runs, grouped by scheme, ordered as in the first
+/// run that has it (fastest first), kernels only in later runs after.
+pub(crate) fn kernels_across(runs: &[Run]) -> Vec<(Scheme, Vec<String>)> {
+    Scheme::ALL
+        .iter()
+        .filter_map(|&s| {
+            let mut names: Vec<String> = Vec::new();
+            for run in runs {
+                for (scheme, rows) in by_scheme(&run.doc.results) {
+                    if scheme != s {
+                        continue;
+                    }
+                    for r in rows {
+                        if !names.contains(&r.kernel) {
+                            names.push(r.kernel.clone());
+                        }
+                    }
+                }
+            }
+            (!names.is_empty()).then_some((s, names))
+        })
+        .collect()
+}
+
+pub(crate) use laplace_core::short_flags;
+
+/// `v` with `digits` significant digits, in plain notation from 1e-4 up.
+pub(crate) fn sig(v: f64, digits: i32) -> String {
+    if !v.is_finite() {
+        return "-".into();
+    }
+    if v == 0.0 {
+        return "0".into();
+    }
+    let mag = v.abs().log10().floor() as i32;
+    if mag < -4 {
+        return format!("{:.*e}", (digits - 1).max(0) as usize, v);
+    }
+    let decimals = (digits - 1 - mag).max(0) as usize;
+    format!("{v:.decimals$}")
+}
+
+/// Seconds, four significant digits.
+pub(crate) fn fmt_secs(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".into(), |v| sig(v, 4))
+}
+
+/// MLUP/s: no decimals from 100 up, one from 1 up, two significant digits below.
+pub(crate) fn fmt_mlups(v: Option<f64>) -> String {
+    match v {
+        Some(v) if v.is_finite() && v >= 100.0 => format!("{v:.0}"),
+        Some(v) if v.is_finite() && v >= 1.0 => format!("{v:.1}"),
+        Some(v) => sig(v, 2),
+        None => "-".into(),
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub(crate) fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// `12345` as `12,345`.
+pub(crate) fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A relative factor: `1.00x`, `0.42x`, `123x`.
+pub(crate) fn fmt_relative(v: Option<f64>) -> String {
+    match v {
+        Some(v) if v.is_finite() && v >= 100.0 => format!("{v:.0}x"),
+        Some(v) if v.is_finite() && v >= 0.01 => format!("{v:.2}x"),
+        Some(v) if v.is_finite() => format!("{}x", sig(v, 2)),
+        _ => "-".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_format_to_significant_digits() {
+        assert_eq!(sig(1.23456, 4), "1.235");
+        assert_eq!(sig(0.0123456, 4), "0.01235");
+        assert_eq!(sig(12345.6, 4), "12346");
+        assert_eq!(sig(0.0, 4), "0");
+        assert_eq!(sig(1.5e-7, 3), "1.50e-7");
+        assert_eq!(fmt_relative(Some(1.0)), "1.00x");
+        assert_eq!(fmt_relative(Some(0.4213)), "0.42x");
+        assert_eq!(fmt_relative(Some(250.0)), "250x");
+        assert_eq!(fmt_relative(None), "-");
+        assert_eq!(thousands(8000), "8,000");
+        assert_eq!(fmt_mlups(Some(990.0)), "990");
+        assert_eq!(fmt_mlups(Some(12.34)), "12.3");
+        assert_eq!(fmt_mlups(Some(0.92)), "0.92");
+        assert_eq!(
+            join_and(&["a".into(), "b".into(), "c".into()]),
+            "a, b and c"
+        );
+        assert_eq!(thousands(123), "123");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+}

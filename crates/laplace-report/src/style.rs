@@ -1,0 +1,214 @@
+//! Every size, font and colour of the charts, in one place.
+//!
+//! Sizes are SVG pixels. Font sizes are in plotters' units: its SVG backend
+//! writes `font-size = size / 1.24`, so 16 here is about 13 px on the page.
+//! Text is written as SVG `<text>` with a generic family; the viewer picks the
+//! font, so widths here are estimates with a safety margin.
+
+use plotters::style::RGBColor;
+
+/// Width of every chart; charts are laid out to read well at this width.
+pub const WIDTH: u32 = 800;
+
+/// Generic font family; no font file is needed at build or run time.
+pub const FONT: &str = "sans-serif";
+/// Chart title.
+pub const TITLE_SIZE: f64 = 24.0;
+/// Subtitle under the title, panel headers.
+pub const SUBTITLE_SIZE: f64 = 17.0;
+/// Axis titles.
+pub const AXIS_TITLE_SIZE: f64 = 17.0;
+/// Tick labels, kernel labels, legend entries.
+pub const LABEL_SIZE: f64 = 16.0;
+/// Values printed at the end of bars, small annotations.
+pub const ANNOTATION_SIZE: f64 = 15.0;
+
+/// Average glyph width as a fraction of the rendered font size, rounded up
+/// for wide sans-serif fonts (DejaVu Sans averages about 0.6).
+const GLYPH_WIDTH_EM: f64 = 0.62;
+
+/// Estimated width in pixels of `text` at plotters font size `size`.
+pub fn text_width(text: &str, size: f64) -> u32 {
+    (text.chars().count() as f64 * size / 1.24 * GLYPH_WIDTH_EM).ceil() as u32
+}
+
+/// Outer margin of every chart.
+pub const MARGIN: u32 = 12;
+/// Height of the title band (title and subtitle).
+pub const TITLE_BAND: u32 = 62;
+/// Height of a legend row.
+pub const LEGEND_ROW: u32 = 24;
+/// Side of a legend swatch.
+pub const SWATCH: u32 = 14;
+/// Height of the x label area (ticks and axis title).
+pub const X_LABEL_AREA: u32 = 52;
+/// Width of the y label area of value axes (ticks and axis title).
+pub const Y_LABEL_AREA: u32 = 74;
+
+/// Widest kernel label column of the speed chart; longer names are cut.
+pub const MAX_LABEL_COLUMN: u32 = 300;
+/// Height of one bar row in the speed chart.
+pub const BAR_ROW: u32 = 24;
+/// Fraction of a bar row the bar fills.
+pub const BAR_FILL: f64 = 0.68;
+/// Height of a scheme header row in the speed chart.
+pub const GROUP_ROW: u32 = 26;
+/// Height of a machine header in the speed chart.
+pub const PANEL_HEADER: u32 = 34;
+/// Width of the hatched stub that marks a failed kernel.
+pub const FAILED_STUB: u32 = 56;
+/// Spacing of the hatch lines.
+pub const HATCH_STEP: i32 = 6;
+
+/// Height of the line charts' plotting area.
+pub const PLOT_HEIGHT: u32 = 420;
+/// Width of the legend column beside the scaling chart.
+pub const LEGEND_COLUMN: u32 = 210;
+/// Line width of data series.
+pub const LINE_WIDTH: u32 = 2;
+/// Radius of series markers.
+pub const MARKER: u32 = 4;
+
+/// Largest number of heatmap cells drawn along either side.
+pub const HEATMAP_MAX_CELLS: usize = 100;
+/// The heatmap SVG is redrawn with fewer cells while larger than this.
+pub const HEATMAP_MAX_BYTES: usize = 450_000;
+/// Colour levels of the heatmap; neighbouring cells of one level are drawn
+/// as one rectangle, which keeps the SVG small.
+pub const HEATMAP_LEVELS: usize = 64;
+/// Side of the heatmap's plotting area.
+pub const HEATMAP_SIDE: u32 = 500;
+/// Width of the colour bar.
+pub const COLOUR_BAR: u32 = 22;
+
+/// Page background.
+pub const BACKGROUND: RGBColor = RGBColor(255, 255, 255);
+/// Text.
+pub const INK: RGBColor = RGBColor(33, 33, 33);
+/// Secondary text.
+pub const MUTED: RGBColor = RGBColor(97, 97, 97);
+/// Grid lines.
+pub const GRID: RGBColor = RGBColor(224, 224, 224);
+/// Group separators and reference lines.
+pub const RULE: RGBColor = RGBColor(150, 150, 150);
+/// Fill of a failed kernel's stub.
+pub const FAILED_FILL: RGBColor = RGBColor(215, 215, 215);
+/// Hatching and label of a failed kernel.
+pub const FAILED_INK: RGBColor = RGBColor(120, 120, 120);
+/// Text of the FAILED label.
+pub const FAILED_TEXT: RGBColor = RGBColor(183, 28, 28);
+
+/// Language colours (Okabe-Ito, distinguishable with colour-vision deficiency).
+const LANGUAGES: [(&str, RGBColor); 4] = [
+    ("rust", RGBColor(213, 94, 0)),
+    ("c", RGBColor(0, 114, 178)),
+    ("fortran", RGBColor(0, 158, 115)),
+    ("python", RGBColor(230, 159, 0)),
+];
+
+/// Colours for languages not listed above, picked by a stable hash of the name.
+const FALLBACK: [RGBColor; 4] = [
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(140, 110, 60),
+    RGBColor(80, 80, 80),
+];
+
+/// The colour of a language in every chart.
+pub fn language_colour(language: &str) -> RGBColor {
+    if let Some((_, c)) = LANGUAGES.iter().find(|(l, _)| *l == language) {
+        return *c;
+    }
+    let hash = language.bytes().fold(0usize, |h, b| {
+        h.wrapping_mul(31).wrapping_add(usize::from(b))
+    });
+    FALLBACK[hash % FALLBACK.len()]
+}
+
+/// Languages in legend order: the known ones first, then the rest by name.
+pub fn language_order(language: &str) -> (usize, &str) {
+    let known = LANGUAGES.iter().position(|(l, _)| *l == language);
+    (known.unwrap_or(LANGUAGES.len()), language)
+}
+
+/// The `k`-th shade of a language colour, for telling apart the kernels of
+/// one language in line charts: the base colour, then darker and lighter.
+pub fn shade(base: RGBColor, k: usize) -> RGBColor {
+    const MIX: [f64; 5] = [0.0, -0.35, 0.35, -0.6, 0.55];
+    let t = MIX[k % MIX.len()];
+    let mix = |c: u8| {
+        let c = f64::from(c);
+        let v = if t < 0.0 {
+            c * (1.0 + t)
+        } else {
+            c + (255.0 - c) * t
+        };
+        v.round().clamp(0.0, 255.0) as u8
+    };
+    RGBColor(mix(base.0), mix(base.1), mix(base.2))
+}
+
+/// Scheme colours, by position in [`laplace_core::Scheme::ALL`]; kept apart
+/// from the language colours.
+const SCHEMES: [RGBColor; 5] = [
+    RGBColor(117, 72, 160),
+    RGBColor(27, 120, 55),
+    RGBColor(166, 54, 3),
+    RGBColor(33, 102, 172),
+    RGBColor(190, 40, 120),
+];
+
+/// The colour of the `k`-th scheme.
+pub fn scheme_colour(k: usize) -> RGBColor {
+    SCHEMES[k % SCHEMES.len()]
+}
+
+/// Viridis at nine stops (public domain colour map), interpolated linearly.
+const VIRIDIS: [(u8, u8, u8); 9] = [
+    (68, 1, 84),
+    (71, 44, 122),
+    (59, 81, 139),
+    (44, 113, 142),
+    (33, 144, 141),
+    (39, 173, 129),
+    (92, 200, 99),
+    (170, 220, 50),
+    (253, 231, 37),
+];
+
+/// The heatmap colour of `t` in `[0, 1]` (clamped; NaN maps to 0).
+pub fn heat(t: f64) -> RGBColor {
+    let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
+    let x = t * (VIRIDIS.len() - 1) as f64;
+    let k = (x.floor() as usize).min(VIRIDIS.len() - 2);
+    let f = x - k as f64;
+    let (a, b) = (VIRIDIS[k], VIRIDIS[k + 1]);
+    let lerp = |p: u8, q: u8| (f64::from(p) + (f64::from(q) - f64::from(p)) * f).round() as u8;
+    RGBColor(lerp(a.0, b.0), lerp(a.1, b.1), lerp(a.2, b.2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_languages_have_their_own_colour() {
+        let cs: Vec<_> = ["rust", "c", "fortran", "python"]
+            .iter()
+            .map(|l| language_colour(l))
+            .collect();
+        for (i, a) in cs.iter().enumerate() {
+            for b in &cs[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        assert_eq!(language_colour("julia"), language_colour("julia"));
+    }
+
+    #[test]
+    fn heat_ends_are_viridis_ends() {
+        assert_eq!(heat(0.0), RGBColor(68, 1, 84));
+        assert_eq!(heat(1.0), RGBColor(253, 231, 37));
+        assert_eq!(heat(f64::NAN), heat(0.0));
+    }
+}

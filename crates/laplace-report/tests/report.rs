@@ -1,0 +1,557 @@
+//! Renders the fixtures and reads the charts back as XML.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use laplace_core::Scheme;
+use laplace_core::results::ResultsDoc;
+use laplace_report::{
+    BENCH_GROUP, Input, REPORT_FILE, ReportError, load_criterion, load_results, render, style,
+};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn doc(name: &str) -> ResultsDoc {
+    load_results(&fixture(name)).unwrap()
+}
+
+fn input(out: &Path, results: &[&str], criterion: Option<&str>) -> Input {
+    Input {
+        results: results.iter().map(|r| fixture(r)).collect(),
+        criterion: criterion.map(fixture),
+        out: out.to_path_buf(),
+    }
+}
+
+/// A parsed SVG: the text of every `<text>` element with its anchor and
+/// position, and every `<rect>` fill.
+struct Svg {
+    texts: Vec<(String, String, f64, f64)>,
+    rect_fills: Vec<String>,
+    bytes: usize,
+}
+
+impl Svg {
+    fn read(path: &Path) -> Svg {
+        let src = fs::read_to_string(path).unwrap();
+        let xml = roxmltree::Document::parse(&src)
+            .unwrap_or_else(|e| panic!("{}: not XML: {e}", path.display()));
+        assert_eq!(xml.root_element().tag_name().name(), "svg");
+        let num = |n: &roxmltree::Node, a: &str| {
+            n.attribute(a).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        };
+        let texts = xml
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .map(|n| {
+                let t: String = n
+                    .descendants()
+                    .filter(|d| d.is_text())
+                    .filter_map(|d| d.text())
+                    .collect();
+                (
+                    t.trim().to_string(),
+                    n.attribute("text-anchor").unwrap_or("").to_string(),
+                    num(&n, "x"),
+                    num(&n, "y"),
+                )
+            })
+            .collect();
+        let rect_fills = xml
+            .descendants()
+            .filter(|n| n.has_tag_name("rect"))
+            .map(|n| n.attribute("fill").unwrap_or("").to_uppercase())
+            .collect();
+        Svg {
+            texts,
+            rect_fills,
+            bytes: src.len(),
+        }
+    }
+
+    fn has_text(&self, s: &str) -> bool {
+        self.texts.iter().any(|t| t.0 == s)
+    }
+
+    fn count_text(&self, s: &str) -> usize {
+        self.texts.iter().filter(|t| t.0 == s).count()
+    }
+
+    fn has_text_containing(&self, s: &str) -> bool {
+        self.texts.iter().any(|t| t.0.contains(s))
+    }
+
+    fn rects_of(&self, fill: &str) -> usize {
+        self.rect_fills.iter().filter(|f| *f == fill).count()
+    }
+}
+
+fn hex(language: &str) -> String {
+    let c = style::language_colour(language);
+    format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+}
+
+#[test]
+fn renders_every_chart_from_one_results_file_and_criterion() {
+    let out = tempfile::tempdir().unwrap();
+    let rendered = render(&input(out.path(), &["results-x86.json"], Some("criterion"))).unwrap();
+    let names: Vec<String> = rendered
+        .files
+        .iter()
+        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "speed.svg",
+            "scaling.svg",
+            "convergence.svg",
+            "solution.svg",
+            REPORT_FILE
+        ]
+    );
+    assert!(rendered.skipped.is_empty(), "{:?}", rendered.skipped);
+
+    let d = doc("results-x86.json");
+    assert!(d.results.len() >= 20);
+    let speed = Svg::read(&out.path().join("speed.svg"));
+    for r in &d.results {
+        assert_eq!(speed.count_text(&r.kernel), 1, "label of {}", r.kernel);
+    }
+    let failed: Vec<_> = d.results.iter().filter(|r| !r.verified).collect();
+    assert!(!failed.is_empty());
+    assert_eq!(speed.count_text("FAILED"), failed.len());
+    assert!(speed.has_text("1.00x"), "the baseline's factor");
+    for scheme in d.results.iter().map(|r| r.scheme) {
+        assert!(speed.has_text(scheme.as_str()), "group header {scheme}");
+    }
+    // One bar per verified kernel in its language's colour, plus one legend swatch.
+    let mut languages: Vec<&str> = d.results.iter().map(|r| r.language.as_str()).collect();
+    languages.sort_unstable();
+    languages.dedup();
+    for lang in languages {
+        let bars = d
+            .results
+            .iter()
+            .filter(|r| r.language == lang && r.verified)
+            .count();
+        assert_eq!(speed.rects_of(&hex(lang)), bars + 1, "{lang} bars");
+        assert!(speed.has_text(lang), "legend entry {lang}");
+    }
+    assert!(speed.has_text_containing("MLUP/s"));
+
+    let scaling = Svg::read(&out.path().join("scaling.svg"));
+    let points = load_criterion(&fixture("criterion")).unwrap();
+    for p in points.iter().filter(|p| p.group == BENCH_GROUP) {
+        assert!(scaling.has_text(p.function.as_deref().unwrap()), "{p:?}");
+        assert!(scaling.has_text(p.value.as_deref().unwrap()), "{p:?}");
+    }
+    assert!(!scaling.has_text("other/parse"));
+    assert!(scaling.has_text_containing("grid size"));
+
+    let convergence = Svg::read(&out.path().join("convergence.svg"));
+    for s in Scheme::ALL {
+        assert!(
+            convergence.has_text_containing(&format!("{s}: ")),
+            "legend entry of {s}"
+        );
+    }
+    assert!(convergence.has_text("tolerance 1e-6"));
+    assert!(convergence.bytes < 100_000, "{} bytes", convergence.bytes);
+
+    let solution = Svg::read(&out.path().join("solution.svg"));
+    assert!(solution.rect_fills.len() > 100);
+    assert!(solution.has_text("u") && solution.has_text("column j"));
+    assert!(solution.bytes < 500_000, "{} bytes", solution.bytes);
+
+    let md = fs::read_to_string(out.path().join(REPORT_FILE)).unwrap();
+    for r in &d.results {
+        assert!(md.contains(&format!("`{}`", r.kernel)), "{}", r.kernel);
+    }
+    for chart in ["speed", "scaling", "convergence", "solution"] {
+        assert!(md.contains(&format!("]({chart}.svg)")), "{chart} embedded");
+    }
+    assert!(md.contains("**FAILED**"));
+    assert!(md.contains(failed[0].error.as_deref().unwrap()));
+    let p = &d.provenance;
+    for field in [
+        &p.host,
+        &p.cpu,
+        &p.os,
+        &p.rustc,
+        &p.c_compiler,
+        &p.fortran_compiler,
+    ] {
+        assert!(md.contains(field.as_str()), "{field}");
+    }
+    assert!(md.contains("| Kernel | scheme | flags | best s | median s | MLUP/s | relative |"));
+}
+
+#[test]
+fn kernel_labels_never_overlap() {
+    let out = tempfile::tempdir().unwrap();
+    render(&input(
+        out.path(),
+        &["results-x86.json", "results-arm.json"],
+        None,
+    ))
+    .unwrap();
+    let speed = Svg::read(&out.path().join("speed.svg"));
+    // Kernel labels are the right-anchored texts; in one column their
+    // baselines must be at least a text height apart.
+    let mut ys: Vec<f64> = speed
+        .texts
+        .iter()
+        .filter(|t| t.1 == "end")
+        .map(|t| t.3)
+        .collect();
+    ys.sort_by(f64::total_cmp);
+    assert!(ys.len() >= 30);
+    for w in ys.windows(2) {
+        assert!(
+            w[1] - w[0] >= style::LABEL_SIZE,
+            "labels at y {} and {}",
+            w[0],
+            w[1]
+        );
+    }
+}
+
+#[test]
+fn two_machines_render_side_by_side() {
+    let out = tempfile::tempdir().unwrap();
+    // A chart left from an older report must not survive this one.
+    fs::write(out.path().join("scaling.svg"), "<svg/>").unwrap();
+    fs::write(out.path().join("notes.txt"), "mine").unwrap();
+    let rendered = render(&input(
+        out.path(),
+        &["results-x86.json", "results-arm.json"],
+        None,
+    ))
+    .unwrap();
+    assert_eq!(rendered.skipped.len(), 1, "{:?}", rendered.skipped);
+    assert!(rendered.skipped[0].starts_with("scaling.svg"));
+    assert!(!out.path().join("scaling.svg").exists());
+    assert_eq!(
+        fs::read_to_string(out.path().join("notes.txt")).unwrap(),
+        "mine"
+    );
+
+    let (x86, arm) = (doc("results-x86.json"), doc("results-arm.json"));
+    let speed = Svg::read(&out.path().join("speed.svg"));
+    for d in [&x86, &arm] {
+        let header = format!("{}: {}", d.provenance.host, d.provenance.cpu);
+        assert!(speed.has_text_containing(&header), "panel of {header}");
+    }
+    for r in x86.results.iter().chain(&arm.results) {
+        let both = [&x86, &arm]
+            .iter()
+            .filter(|d| d.results.iter().any(|q| q.kernel == r.kernel))
+            .count();
+        assert_eq!(speed.count_text(&r.kernel), both, "{}", r.kernel);
+    }
+    assert_eq!(
+        speed.count_text("FAILED"),
+        x86.results
+            .iter()
+            .chain(&arm.results)
+            .filter(|r| !r.verified)
+            .count()
+    );
+
+    let md = fs::read_to_string(out.path().join(REPORT_FILE)).unwrap();
+    let header = md
+        .lines()
+        .find(|l| l.starts_with("| Kernel |"))
+        .expect("results table");
+    assert!(header.contains("best s (bench-x86)") && header.contains("best s (bench-arm)"));
+    let machines = md
+        .lines()
+        .find(|l| l.starts_with("| CPU |"))
+        .expect("machines table");
+    assert!(machines.contains(&x86.provenance.cpu) && machines.contains(&arm.provenance.cpu));
+    // A kernel only one machine ran is n/a on the other.
+    let neon = md
+        .lines()
+        .find(|l| l.starts_with("| `rust/array-neon`"))
+        .unwrap();
+    assert!(neon.contains("n/a"), "{neon}");
+    assert!(
+        md.contains("Not drawn"),
+        "the skipped scaling chart is explained"
+    );
+    assert!(!md.contains("](scaling.svg)"));
+}
+
+#[test]
+fn scaling_falls_back_to_results_of_several_sizes() {
+    let out = tempfile::tempdir().unwrap();
+    let rendered = render(&input(
+        out.path(),
+        &["results-x86.json", "results-x86-1000.json"],
+        Some("no-such-criterion-folder"),
+    ))
+    .unwrap();
+    assert!(rendered.skipped.is_empty(), "{:?}", rendered.skipped);
+    let scaling = Svg::read(&out.path().join("scaling.svg"));
+    assert!(scaling.has_text("100x100") && scaling.has_text("1000x1000"));
+    assert!(scaling.has_text("c/loop"));
+    let md = fs::read_to_string(out.path().join(REPORT_FILE)).unwrap();
+    assert!(md.contains("from the best times of the results documents"));
+    // One host twice: runs are told apart by their problem.
+    assert!(
+        md.contains("best s (bench-x86 (100x100, 8000 sweeps))"),
+        "{md}"
+    );
+}
+
+fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
+    let p = dir.join(name);
+    fs::write(&p, content).unwrap();
+    p
+}
+
+/// The error's text names `path` and contains every one of `words`.
+fn assert_names(err: &ReportError, path: &Path, words: &[&str]) {
+    let msg = err.to_string();
+    assert!(
+        msg.contains(&*path.to_string_lossy()),
+        "{msg:?} does not name {}",
+        path.display()
+    );
+    for w in words {
+        assert!(msg.contains(w), "{msg:?} lacks {w:?}");
+    }
+}
+
+#[test]
+fn bad_results_files_are_errors_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = fs::read_to_string(fixture("results-x86.json")).unwrap();
+
+    let missing = dir.path().join("missing.json");
+    assert_names(
+        &load_results(&missing).unwrap_err(),
+        &missing,
+        &["not found"],
+    );
+
+    let empty = write(dir.path(), "empty.json", " \n");
+    assert_names(&load_results(&empty).unwrap_err(), &empty, &["empty"]);
+
+    let corrupt = write(dir.path(), "corrupt.json", &good[..good.len() / 2]);
+    assert_names(
+        &load_results(&corrupt).unwrap_err(),
+        &corrupt,
+        &["corrupt JSON", "line", "column"],
+    );
+
+    let v2 = write(
+        dir.path(),
+        "v2.json",
+        &good.replacen("\"schema_version\": 1", "\"schema_version\": 2", 1),
+    );
+    assert_names(
+        &load_results(&v2).unwrap_err(),
+        &v2,
+        &["schema_version is 2", "version 1"],
+    );
+
+    let unversioned = write(dir.path(), "unversioned.json", "{\"results\": []}");
+    assert_names(
+        &load_results(&unversioned).unwrap_err(),
+        &unversioned,
+        &["schema_version is missing"],
+    );
+
+    let shape = write(
+        dir.path(),
+        "shape.json",
+        &good.replacen("\"nx\": 100", "\"nx\": \"a hundred\"", 1),
+    );
+    assert_names(
+        &load_results(&shape).unwrap_err(),
+        &shape,
+        &["not a results document", "line"],
+    );
+
+    let mut none: serde_json::Value = serde_json::from_str(&good).unwrap();
+    none["results"] = serde_json::json!([]);
+    let none = write(dir.path(), "none.json", &none.to_string());
+    assert_names(&load_results(&none).unwrap_err(), &none, &["no kernels"]);
+
+    let binary = dir.path().join("binary.json");
+    fs::write(&binary, [0xff, 0xfe, 0x00, 0x7b]).unwrap();
+    assert_names(
+        &load_results(&binary).unwrap_err(),
+        &binary,
+        &["cannot read"],
+    );
+}
+
+#[test]
+fn a_bad_input_leaves_the_existing_report_untouched() {
+    let out = tempfile::tempdir().unwrap();
+    fs::write(out.path().join(REPORT_FILE), "old report").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let corrupt = write(dir.path(), "corrupt.json", "{");
+    let err = render(&Input {
+        results: vec![fixture("results-x86.json"), corrupt.clone()],
+        criterion: None,
+        out: out.path().to_path_buf(),
+    })
+    .unwrap_err();
+    assert_names(&err, &corrupt, &["corrupt JSON"]);
+    assert_eq!(
+        fs::read_to_string(out.path().join(REPORT_FILE)).unwrap(),
+        "old report"
+    );
+    assert_eq!(fs::read_dir(out.path()).unwrap().count(), 1);
+
+    let err = render(&Input {
+        results: vec![],
+        criterion: None,
+        out: out.path().to_path_buf(),
+    })
+    .unwrap_err();
+    assert!(matches!(err, ReportError::NoResults), "{err}");
+}
+
+#[test]
+fn criterion_without_estimates_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("laplace/c_loop/100x100/new");
+    fs::create_dir_all(&new).unwrap();
+    fs::copy(
+        fixture("criterion/laplace/c_loop/100x100/new/benchmark.json"),
+        new.join("benchmark.json"),
+    )
+    .unwrap();
+    let err = load_criterion(dir.path()).unwrap_err();
+    assert_names(&err, &new.join("estimates.json"), &["missing"]);
+    // render reports it too, and writes nothing.
+    let out = dir.path().join("out");
+    let err = render(&Input {
+        results: vec![fixture("results-x86.json")],
+        criterion: Some(dir.path().to_path_buf()),
+        out: out.clone(),
+    })
+    .unwrap_err();
+    assert_names(&err, &new.join("estimates.json"), &[]);
+    assert!(!out.exists());
+
+    fs::write(new.join("estimates.json"), "{\"mean\": {}").unwrap();
+    let err = load_criterion(dir.path()).unwrap_err();
+    assert_names(&err, &new.join("estimates.json"), &["corrupt JSON"]);
+
+    let file = write(dir.path(), "file", "x");
+    assert_names(
+        &load_criterion(&file).unwrap_err(),
+        &file,
+        &["not a folder"],
+    );
+    let none = dir.path().join("none");
+    assert_names(&load_criterion(&none).unwrap_err(), &none, &["not found"]);
+}
+
+#[test]
+fn criterion_ids_come_from_benchmark_json_and_only_new_counts() {
+    let points = load_criterion(&fixture("criterion")).unwrap();
+    let c_loop: Vec<_> = points
+        .iter()
+        .filter(|p| p.function.as_deref() == Some("c/loop"))
+        .collect();
+    // new/ only: base/ holds the same ids three times slower.
+    assert_eq!(c_loop.len(), 3);
+    for p in &c_loop {
+        assert!(p.benchmark.ends_with("new/benchmark.json"));
+        let m = p.mlups().unwrap();
+        assert!((500.0..700.0).contains(&m), "{m}");
+    }
+    let small = c_loop
+        .iter()
+        .find(|p| p.value.as_deref() == Some("100x100"))
+        .unwrap();
+    assert_eq!(small.grid(), Some((100, 100)));
+    assert_eq!(small.elements, Some(98 * 98 * 10));
+    let other = points.iter().find(|p| p.group == "other").unwrap();
+    assert_eq!((other.elements, other.mlups()), (None, None));
+
+    // Folder names do not matter.
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("renamed/whatever/new");
+    fs::create_dir_all(&new).unwrap();
+    let src = fixture("criterion/laplace/c_loop/100x100/new");
+    for f in ["benchmark.json", "estimates.json"] {
+        fs::copy(src.join(f), new.join(f)).unwrap();
+    }
+    let moved = load_criterion(dir.path()).unwrap();
+    assert_eq!(moved.len(), 1);
+    assert_eq!(moved[0].function.as_deref(), Some("c/loop"));
+    assert_eq!(moved[0].value.as_deref(), Some("100x100"));
+}
+
+#[test]
+fn rendering_twice_replaces_the_report_and_leaves_no_temporaries() {
+    let out = tempfile::tempdir().unwrap();
+    let inp = input(out.path(), &["results-x86.json"], Some("criterion"));
+    let first = render(&inp).unwrap();
+    let second = render(&inp).unwrap();
+    assert_eq!(first, second);
+    for f in &second.files {
+        assert!(f.is_file());
+    }
+    let leftovers: Vec<_> = fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn odd_values_render_without_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(fixture("results-arm.json")).unwrap()).unwrap();
+    let long = format!("rust/{}", "very-long-variant-name-".repeat(6));
+    {
+        let results = v["results"].as_array_mut().unwrap();
+        results[0]["kernel"] = serde_json::json!(long);
+        results[1]["mlups"] = serde_json::json!(-5.0);
+        results[2]["mlups"] = serde_json::json!(1e300);
+        results[2]["relative"] = serde_json::json!(1e12);
+        results[3]["kernel"] = results[4]["kernel"].clone();
+        results[5]["language"] = serde_json::json!("zig");
+        results[6]["kernel"] = serde_json::json!("c/<&\"escape\">");
+    }
+    v["problem"]["nx"] = serde_json::json!(1);
+    let odd = write(dir.path(), "odd.json", &v.to_string());
+    let out = dir.path().join("out");
+    let rendered = render(&Input {
+        results: vec![odd],
+        criterion: None,
+        out: out.clone(),
+    })
+    .unwrap();
+    assert!(
+        rendered
+            .skipped
+            .iter()
+            .any(|s| s.starts_with("solution.svg")),
+        "{:?}",
+        rendered.skipped
+    );
+    let speed = Svg::read(&out.join("speed.svg"));
+    assert!(speed.has_text("c/<&\"escape\">"));
+    assert!(
+        speed
+            .texts
+            .iter()
+            .any(|t| t.0.starts_with("rust/very-long") && t.0.ends_with('…'))
+    );
+}
