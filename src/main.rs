@@ -116,6 +116,10 @@ struct RunArgs {
     /// Criterion's output folder, for the report's scaling chart.
     #[arg(long, default_value = laplace_report::DEFAULT_CRITERION_DIR)]
     criterion: PathBuf,
+    /// Also time every parallel kernel at 1, 2, ... --threads threads (the
+    /// report's thread-scaling chart).
+    #[arg(long)]
+    thread_sweep: bool,
     /// Skip the machine probe: no bound columns.
     #[arg(long)]
     no_probe: bool,
@@ -242,6 +246,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         save_grids: args.save_grids.clone(),
         tolerance: args.tolerance,
         probe,
+        thread_sweep: args.thread_sweep,
     };
     let doc = runner::run(&kernels, &opts, progress::stderr().as_mut())?;
     print!("{}", table::render(&doc, &args.baseline));

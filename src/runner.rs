@@ -11,7 +11,9 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use laplace_core::results::{KernelResult, Probe, ProblemSpec, ResultsDoc, SCHEMA_VERSION};
+use laplace_core::results::{
+    KernelResult, Probe, ProblemSpec, ResultsDoc, SCHEMA_VERSION, ThreadPoint,
+};
 use laplace_core::verify::{Diff, VerifyError, check};
 use laplace_core::{Grid, InputError, Kernel, KernelError, Problem, Scheme, npy, reference};
 use thiserror::Error;
@@ -47,6 +49,8 @@ pub struct RunOptions {
     pub tolerance: f64,
     /// Machine limits for the bound columns (`None`: no bounds).
     pub probe: Option<Probe>,
+    /// Also time every parallel kernel at each thread count from 1 to `threads`.
+    pub thread_sweep: bool,
 }
 
 /// The most lattice updates the reference solver may spend counting sweeps
@@ -106,6 +110,13 @@ pub fn run(
                 match time(k, &p, opts.threads, opts.repeat) {
                     Ok(times) => set_times(&mut result, &p, &times),
                     Err(e) => fail(&mut result, e.to_string()),
+                }
+                if opts.thread_sweep && k.parallel && result.verified {
+                    progress.step(k.name, "thread sweep");
+                    match thread_sweep(k, &p, opts.threads, opts.repeat) {
+                        Ok(points) => result.thread_scaling = points,
+                        Err(e) => fail(&mut result, e.to_string()),
+                    }
                 }
             }
             Err(e) => {
@@ -173,6 +184,7 @@ fn blank_result(k: &Kernel) -> KernelResult {
         bound_limit: None,
         percent_of_bound: None,
         cycles_per_update: None,
+        thread_scaling: Vec::new(),
     }
 }
 
@@ -222,22 +234,48 @@ pub fn time(
     Ok(times)
 }
 
-fn set_times(result: &mut KernelResult, p: &Problem, times: &[f64]) {
+/// `(best, median, max)` of a non-empty list of times.
+fn summary(times: &[f64]) -> Option<(f64, f64, f64)> {
     let mut sorted = times.to_vec();
     sorted.sort_by(f64::total_cmp);
     let n = sorted.len();
-    if n == 0 {
-        return;
-    }
-    let median = if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    let median = match n {
+        0 => return None,
+        _ if n % 2 == 1 => sorted[n / 2],
+        _ => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
     };
-    let best = sorted[0];
+    Some((sorted[0], median, sorted[n - 1]))
+}
+
+/// The kernel timed at 1, 2, ... `max_threads` threads.
+fn thread_sweep(
+    k: &Kernel,
+    p: &Problem,
+    max_threads: usize,
+    repeat: usize,
+) -> Result<Vec<ThreadPoint>, KernelError> {
+    let mut points = Vec::with_capacity(max_threads);
+    for threads in 1..=max_threads {
+        let Some((best_s, median_s, _)) = summary(&time(k, p, threads, repeat)?) else {
+            continue;
+        };
+        points.push(ThreadPoint {
+            threads,
+            best_s,
+            median_s,
+            mlups: p.updates() / best_s / 1e6,
+        });
+    }
+    Ok(points)
+}
+
+fn set_times(result: &mut KernelResult, p: &Problem, times: &[f64]) {
+    let Some((best, median, max)) = summary(times) else {
+        return;
+    };
     result.best_s = Some(best);
     result.median_s = Some(median);
-    result.max_s = Some(sorted[n - 1]);
+    result.max_s = Some(max);
     result.mlups = (best > 0.0).then(|| p.updates() / best / 1e6);
     result.time_to_solution_s = match (result.sweeps_to_tolerance, p.iters) {
         (Some(n), iters) if iters > 0 => Some(n as f64 * best / iters as f64),

@@ -139,6 +139,23 @@ pub struct KernelResult {
     /// parallel kernels: cycles * threads / updates).
     #[serde(default)]
     pub cycles_per_update: Option<f64>,
+    /// For parallel kernels run with `--thread-sweep`: the timing at each
+    /// thread count from 1 to `provenance.threads`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub thread_scaling: Vec<ThreadPoint>,
+}
+
+/// One point of a thread sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ThreadPoint {
+    /// Threads used.
+    pub threads: usize,
+    /// Fastest timed run, seconds.
+    pub best_s: f64,
+    /// Median timed run, seconds.
+    pub median_s: f64,
+    /// Million lattice updates per second at the best time.
+    pub mlups: f64,
 }
 
 impl KernelResult {
