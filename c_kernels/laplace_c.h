@@ -32,6 +32,10 @@ int laplace_c_redblack(double *u, double *scratch, size_t nx, size_t ny, double 
 int laplace_c_loop_wavefront(double *u, double *scratch, size_t nx, size_t ny, double dx,
                              double dy, size_t iters, double omega, int threads);
 
+/* c/array-flat: Jacobi over the interior as one flat stream (array-flat.c). */
+int laplace_c_array_flat(double *u, double *scratch, size_t nx, size_t ny, double dx, double dy,
+                         size_t iters, double omega, int threads);
+
 /* c/array-recip: c/array multiplying by a precomputed reciprocal (array-recip.c). */
 int laplace_c_array_recip(double *u, double *scratch, size_t nx, size_t ny, double dx, double dy,
                           size_t iters, double omega, int threads);

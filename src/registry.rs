@@ -19,6 +19,9 @@ pub static KERNELS: &[Kernel] = &[
     laplace_rust::kernel!("rust/array-unchecked", Jacobi, array_unchecked),
     laplace_rust::kernel!("rust/array-ndarray", Jacobi, array_ndarray),
     laplace_rust::kernel!("rust/array-recip", Jacobi, array_recip, cost = Cost::JacobiReciprocal),
+    laplace_rust::kernel!("rust/array-flat", Jacobi, array_flat),
+    laplace_rust::kernel!("rust/array-flat-recip", Jacobi, array_flat_recip, cost = Cost::JacobiReciprocal),
+    laplace_rust::kernel!("rust/array-tblock", Jacobi, array_tblock),
     laplace_rust::kernel!("rust/array-rayon", Jacobi, array_rayon, parallel = true),
     laplace_rust::kernel!("rust/redblack", RedBlackSor, redblack),
     // C: laplace_c::kernel!(name, Scheme, symbol in c_kernels/laplace_c.h, source in c_kernels/)
@@ -27,6 +30,7 @@ pub static KERNELS: &[Kernel] = &[
     laplace_c::kernel!("c/array", Jacobi, laplace_c_array, "array.c"),
     laplace_c::kernel!("c/loop-fastmath", GaussSeidel, laplace_c_loop_fastmath, "loop-fastmath.c", tolerance = Kernel::FASTMATH_TOLERANCE, cost = Cost::ChainReciprocal),
     laplace_c::kernel!("c/array-fastmath", Jacobi, laplace_c_array_fastmath, "array-fastmath.c", tolerance = Kernel::FASTMATH_TOLERANCE, cost = Cost::JacobiReciprocal),
+    laplace_c::kernel!("c/array-flat", Jacobi, laplace_c_array_flat, "array-flat.c"),
     laplace_c::kernel!("c/array-recip", Jacobi, laplace_c_array_recip, "array-recip.c", cost = Cost::JacobiReciprocal),
     laplace_c::kernel!("c/array-openmp", Jacobi, laplace_c_array_openmp, "array-openmp.c", parallel = true),
     laplace_c::kernel!("c/redblack", RedBlackSor, laplace_c_redblack, "redblack.c"),

@@ -69,18 +69,57 @@ macro_rules! kernel {
 
 /// One Jacobi row: `out[1..ny-1]` from `rows`, the three source rows around
 /// it (`3 * ny` values: above, same, below), with
-/// `update(below, above, right, left)` at every interior point. The zipped
-/// slices carry their lengths, so the loop has no bounds checks.
+/// `update(below, above, right, left)` at every interior point.
 #[inline(always)]
 pub fn jacobi_row(rows: &[f64], out: &mut [f64], update: impl Fn(f64, f64, f64, f64) -> f64) {
     let ny = out.len();
     let (up, rest) = rows.split_at(ny);
     let (mid, down) = rest.split_at(ny);
+    jacobi_row3(up, mid, down, out, update);
+}
+
+/// One Jacobi row from three separate source rows of `out.len()` values.
+/// The zipped slices carry their lengths, so the loop has no bounds checks.
+#[inline(always)]
+pub fn jacobi_row3(
+    up: &[f64],
+    mid: &[f64],
+    down: &[f64],
+    out: &mut [f64],
+    update: impl Fn(f64, f64, f64, f64) -> f64,
+) {
+    let ny = out.len();
     let out = &mut out[1..ny - 1];
     let (up, down) = (&up[1..ny - 1], &down[1..ny - 1]);
     let (right, left) = (&mid[2..], &mid[..ny - 2]);
     for ((((o, &d), &a), &r), &l) in out.iter_mut().zip(down).zip(up).zip(right).zip(left) {
         *o = update(d, a, r, l);
+    }
+}
+
+/// One Jacobi sweep over the interior as a single flat stream: every point
+/// from `(1, 1)` to `(nx-2, ny-2)` gets `update(below, above, right, left)`,
+/// then the boundary columns inside that range are restored from `src`.
+#[inline(always)]
+pub fn jacobi_flat(
+    src: &[f64],
+    dst: &mut [f64],
+    nx: usize,
+    ny: usize,
+    update: impl Fn(f64, f64, f64, f64) -> f64,
+) {
+    let (lo, hi) = (ny + 1, (nx - 1) * ny - 1);
+    let out = &mut dst[lo..hi];
+    let (up, down) = (&src[lo - ny..hi - ny], &src[lo + ny..hi + ny]);
+    let (right, left) = (&src[lo + 1..hi + 1], &src[lo - 1..hi - 1]);
+    for ((((o, &d), &a), &r), &l) in out.iter_mut().zip(down).zip(up).zip(right).zip(left) {
+        *o = update(d, a, r, l);
+    }
+    // The stream wrote over (i, ny-1) and (i+1, 0) between interior rows.
+    for i in 1..nx - 2 {
+        let k = (i + 1) * ny;
+        dst[k - 1] = src[k - 1];
+        dst[k] = src[k];
     }
 }
 
