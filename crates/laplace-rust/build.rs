@@ -29,9 +29,14 @@ fn kernel_files(dir: &PathBuf) -> Vec<PathBuf> {
     files
 }
 
-/// One `pub mod` per kernel file.
+/// One `pub mod` per kernel file, and `ALL`, every module's `run` by name
+/// (for tests that cannot use the workspace registry, such as Miri's).
 fn write_modules(files: &[PathBuf], out: &PathBuf) {
     let mut code = String::new();
+    let mut all = String::from(
+        "/// Every kernel module's entry point, by module name.\n\
+         pub const ALL: &[(&str, laplace_core::KernelFn)] = &[\n",
+    );
     for f in files {
         println!("cargo:rerun-if-changed={}", f.display());
         let stem = f.file_stem().unwrap().to_str().expect("UTF-8 file name");
@@ -41,7 +46,10 @@ fn write_modules(files: &[PathBuf], out: &PathBuf) {
             f.display().to_string()
         )
         .unwrap();
+        writeln!(all, "    ({stem:?}, {stem}::run),").unwrap();
     }
+    code.push_str(&all);
+    code.push_str("];\n");
     fs::write(out, code).expect("write kernels.rs");
 }
 
