@@ -4,8 +4,14 @@
 //!   shootout (`shootout run ARGS...`) in release mode.
 //! - `cargo xtask test`: installs what the build needs, then runs the whole
 //!   suite: `cargo fmt --check`, `cargo clippy --all-targets -- -D warnings`,
-//!   `cargo test --workspace` and the benches in criterion's quick test mode.
+//!   `cargo test --workspace`, the ignored end-to-end test of `new-kernel`
+//!   (`tests/scaffold.rs`), the benches in criterion's quick test mode and
+//!   `cargo xtask sanitize`.
 //! - `cargo xtask setup`: only the installation step.
+//! - `cargo xtask new-kernel <language/form> --scheme <scheme>`: scaffolds a
+//!   kernel (source, header prototype, registry line); see [`scaffold`].
+//! - `cargo xtask sanitize | valgrind | miri [ARGS...]`: the tests under
+//!   ASan + UBSan, valgrind memcheck or Miri; see [`sanitize`].
 //!
 //! The build needs gfortran (Fortran kernels) and libclang with its headers
 //! (bindgen). On Debian and Ubuntu they are installed with apt-get, directly
@@ -16,6 +22,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result, bail};
+
+mod sanitize;
+mod scaffold;
 
 fn main() -> ExitCode {
     match run() {
@@ -37,7 +46,16 @@ fn run() -> Result<()> {
         "run" => {
             setup()?;
             cargo(
-                &["run", "--release", "--bin", "shootout", "--", "run"],
+                &[
+                    "run",
+                    "--release",
+                    "--bin",
+                    "shootout",
+                    "--",
+                    "run",
+                    "--report",
+                    "reports",
+                ],
                 rest,
             )
         }
@@ -45,12 +63,23 @@ fn run() -> Result<()> {
             setup()?;
             test()
         }
+        "new-kernel" => scaffold::command(&workspace_root(), rest),
+        "sanitize" | "valgrind" | "miri" => {
+            if cmd != "miri" {
+                setup()?;
+            }
+            sanitize::run(cmd, rest)
+        }
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
                  commands:\n  run [ARGS...]  install what is missing, then race every kernel (shootout run ARGS...)\n  \
-                 test           install what is missing, then fmt, clippy, tests and a quick bench check\n  \
-                 setup          only install what is missing (gfortran, libclang-dev)"
+                 test           install what is missing, then fmt, clippy, tests, a quick bench check, ASan+UBSan\n  \
+                 setup          only install what is missing (gfortran, libclang-dev)\n  \
+                 new-kernel <language/form> --scheme <jacobi|gauss-seidel|red-black-sor>\n                 \
+                 scaffold a kernel that passes verification as generated (see CONTRIBUTING.md)\n  \
+                 sanitize | valgrind | miri [ARGS...]\n                 \
+                 the tests under ASan+UBSan, valgrind memcheck or Miri (README, Memory safety)"
             );
             if cmd == "help" || cmd == "--help" || cmd == "-h" {
                 Ok(())
@@ -76,8 +105,25 @@ fn test() -> Result<()> {
         &[],
     )?;
     cargo(&["test", "--workspace"], &[])?;
+    // The slow end-to-end test of `new-kernel`, ignored by a plain `cargo
+    // test`: scaffolds every template in a copy of the tree and builds it there.
+    cargo(
+        &[
+            "test",
+            "--package",
+            "laplace-shootout",
+            "--test",
+            "scaffold",
+            "--",
+            "--ignored",
+        ],
+        &[],
+    )?;
     // Each benchmark once, without measuring: a broken bench fails here.
-    cargo(&["bench", "--bench", "kernels", "--", "--test"], &[])
+    cargo(&["bench", "--bench", "kernels", "--", "--test"], &[])?;
+    // The C and Fortran kernels again under ASan + UBSan (its own build
+    // folder, a few minutes); valgrind and Miri stay separate commands.
+    sanitize::sanitize(&[])
 }
 
 /// Runs `cargo ARGS EXTRA` in the workspace root.
