@@ -27,5 +27,5 @@ pub mod verify;
 pub use error::{InputError, KernelError};
 pub use grid::Grid;
 pub use kernel::{BuildInfo, Cost, Job, Kernel, KernelFn, SourceBuild, lookup_build, short_flags};
-pub use problem::{Problem, Stencil};
+pub use problem::{Problem, Stencil, advise_huge_pages};
 pub use scheme::Scheme;

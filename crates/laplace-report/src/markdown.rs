@@ -2,12 +2,13 @@
 
 use std::fmt::Write;
 
-use laplace_core::results::{KernelResult, Provenance};
+use laplace_core::results::{KernelResult, OpTimes, Probe, Provenance};
 
-use crate::charts::{Chart, Drawn};
+use crate::charts::{Chart, Drawn, compact};
 use crate::model::{
-    Criterion, Outcome, ReportData, Run, by_scheme, fmt_mlups, fmt_relative, fmt_secs,
-    kernels_across, outcome, problem_text, same_problem, short_flags, sig, thousands,
+    Criterion, Outcome, ReportData, Run, any_result, by_scheme, fmt_bandwidth, fmt_bytes,
+    fmt_clock, fmt_mlups, fmt_ns, fmt_relative, fmt_secs, kernels_across, outcome, problem_text,
+    same_problem, short_flags, sig, thousands,
 };
 
 /// A table cell: no pipes or line breaks from the data.
@@ -37,18 +38,30 @@ pub(crate) fn render(data: &ReportData, charts: &[(&dyn Chart, Drawn)]) -> Strin
     sources(&mut md, data);
     problems(&mut md, data);
     md.push_str("## Results\n\n");
+    let full = Full::of(&data.runs);
     if data.runs.len() == 1 {
-        single_table(&mut md, &data.runs[0]);
+        single_table(&mut md, &data.runs[0], full);
     } else {
-        side_by_side(&mut md, &data.runs);
+        side_by_side(&mut md, &data.runs, full);
     }
     failures(&mut md, data);
     md.push_str(
         "*relative* is the kernel's best time divided by the baseline kernel's best time, as \
          recorded in the results document; MLUP/s is million lattice updates per second at the \
-         best time. Times are compared only within a scheme: Gauss-Seidel converges in fewer \
-         sweeps than Jacobi.\n\n",
+         best time. Times per sweep are compared only within a scheme: Gauss-Seidel converges in \
+         fewer sweeps than Jacobi.",
     );
+    if full.sweeps || full.time {
+        md.push_str(
+            " *sweeps to tol* is how many sweeps the kernel's scheme needs, from the initial \
+             grid, until no point changes by more than the tolerance in a sweep (from the \
+             reference solver; - if not reached within the work cap), and *to solution s* is \
+             that many sweeps at the kernel's best time per sweep: the time to solve the problem \
+             in full, which does compare schemes.",
+        );
+    }
+    md.push_str("\n\n");
+    limits(&mut md, &data.runs);
     charts_section(&mut md, charts);
     machines(&mut md, &data.runs);
     flags(&mut md, &data.runs);
@@ -89,14 +102,23 @@ fn sources(md: &mut String, data: &ReportData) {
 
 fn problems(md: &mut String, data: &ReportData) {
     md.push_str("## Problem\n\n");
+    let with_tolerance = Full::of(&data.runs).sweeps;
+    let tolerance = |p: &laplace_core::results::ProblemSpec| {
+        if with_tolerance {
+            format!(", convergence tolerance {}", compact(p.tolerance))
+        } else {
+            String::new()
+        }
+    };
     match data.common_problem() {
         Some(p) => {
             let _ = writeln!(
                 md,
-                "{}, omega = {}, {} timed runs per kernel{}.\n",
+                "{}, omega = {}, {} timed runs per kernel{}{}.\n",
                 problem_text(p),
                 sig(p.omega, 6),
                 p.repeat,
+                tolerance(p),
                 if data.runs.len() > 1 {
                     " (the same in every results document)"
                 } else {
@@ -109,11 +131,12 @@ fn problems(md: &mut String, data: &ReportData) {
                 let p = &run.doc.problem;
                 let _ = writeln!(
                     md,
-                    "- {}: {}, omega = {}, {} timed runs per kernel",
+                    "- {}: {}, omega = {}, {} timed runs per kernel{}",
                     cell(&run.label),
                     problem_text(p),
                     sig(p.omega, 6),
-                    p.repeat
+                    p.repeat,
+                    tolerance(p)
                 );
             }
             md.push('\n');
@@ -121,18 +144,59 @@ fn problems(md: &mut String, data: &ReportData) {
     }
 }
 
-/// The seed's table: one run.
-fn single_table(md: &mut String, run: &Run) {
-    md.push_str(&row(&[
-        "Kernel".into(),
+/// Which of the full-solution columns the results have.
+#[derive(Debug, Clone, Copy)]
+struct Full {
+    /// Some result has `sweeps_to_tolerance`.
+    sweeps: bool,
+    /// Some result has `time_to_solution_s`.
+    time: bool,
+}
+
+impl Full {
+    fn of(runs: &[Run]) -> Full {
+        Full {
+            sweeps: any_result(runs, |r| r.sweeps_to_tolerance.is_some()),
+            time: any_result(runs, |r| r.time_to_solution_s.is_some()),
+        }
+    }
+
+    fn any(self) -> bool {
+        self.sweeps || self.time
+    }
+}
+
+fn fmt_sweeps(r: &KernelResult) -> String {
+    r.sweeps_to_tolerance.map_or_else(|| "-".into(), thousands)
+}
+
+fn fmt_solution(r: &KernelResult) -> String {
+    match outcome(r) {
+        Outcome::Failed => "-".into(),
+        _ => fmt_secs(r.time_to_solution_s),
+    }
+}
+
+/// The seed's table: one run, with the full-solution columns if the
+/// results have them.
+fn single_table(md: &mut String, run: &Run, full: Full) {
+    let mut head = vec![
+        "Kernel".to_string(),
         "scheme".into(),
         "flags".into(),
         "best s".into(),
         "median s".into(),
         "MLUP/s".into(),
         "relative".into(),
-    ]));
-    md.push_str("|---|---|---|---:|---:|---:|---:|\n");
+    ];
+    let mut align = String::from("|---|---|---|---:|---:|---:|---:|");
+    if full.any() {
+        head.extend(["sweeps to tol".into(), "to solution s".into()]);
+        align.push_str("---:|---:|");
+    }
+    md.push_str(&row(&head));
+    md.push_str(&align);
+    md.push('\n');
     for (scheme, rows) in by_scheme(&run.doc.results) {
         for r in rows {
             let head = vec![
@@ -140,7 +204,7 @@ fn single_table(md: &mut String, run: &Run) {
                 scheme.to_string(),
                 cell(&short_flags(&r.flags)),
             ];
-            let tail = match outcome(r) {
+            let mut tail = match outcome(r) {
                 Outcome::Failed => vec!["**FAILED**".into(), "-".into(), "-".into(), "-".into()],
                 _ => vec![
                     fmt_secs(r.best_s),
@@ -149,6 +213,9 @@ fn single_table(md: &mut String, run: &Run) {
                     fmt_relative(r.relative),
                 ],
             };
+            if full.any() {
+                tail.extend([fmt_sweeps(r), fmt_solution(r)]);
+            }
             md.push_str(&row(&[head, tail].concat()));
         }
     }
@@ -156,9 +223,10 @@ fn single_table(md: &mut String, run: &Run) {
 }
 
 /// Several runs: one row per kernel, a group of columns per run.
-fn side_by_side(md: &mut String, runs: &[Run]) {
+fn side_by_side(md: &mut String, runs: &[Run], full: Full) {
     let mut head = vec!["Kernel".to_string(), "scheme".into(), "flags".into()];
     let mut align = String::from("|---|---|---|");
+    let per_run = if full.time { 4 } else { 3 };
     for run in runs {
         let l = cell(&run.label);
         head.extend([
@@ -167,6 +235,10 @@ fn side_by_side(md: &mut String, runs: &[Run]) {
             format!("relative ({l})"),
         ]);
         align.push_str("---:|---:|---:|");
+        if full.time {
+            head.push(format!("to solution s ({l})"));
+            align.push_str("---:|");
+        }
     }
     md.push_str(&row(&head));
     md.push_str(&align);
@@ -184,22 +256,98 @@ fn side_by_side(md: &mut String, runs: &[Run]) {
                 .map_or_else(String::new, |r| cell(&short_flags(&r.flags)));
             let mut cells = vec![code(&name), scheme.to_string(), flags];
             for r in &found {
-                match r {
-                    None => cells.extend(["n/a".to_string(), "n/a".into(), "n/a".into()]),
+                let mut group = match r {
+                    None => vec!["n/a".to_string(); per_run],
                     Some(r) if outcome(r) == Outcome::Failed => {
-                        cells.extend(["**FAILED**".to_string(), "-".into(), "-".into()]);
+                        vec!["**FAILED**".to_string(), "-".into(), "-".into()]
                     }
-                    Some(r) => cells.extend([
+                    Some(r) => vec![
                         fmt_secs(r.best_s),
                         fmt_mlups(r.mlups),
                         fmt_relative(r.relative),
-                    ]),
+                    ],
+                };
+                if let (true, Some(r)) = (full.time, r) {
+                    group.push(fmt_solution(r));
                 }
+                cells.extend(group);
             }
             md.push_str(&row(&cells));
         }
     }
     md.push_str("\n*n/a*: the kernel is not in that results document.\n\n");
+}
+
+/// The second table: each kernel against its bound on the machine, for
+/// every run with a probe.
+fn limits(md: &mut String, runs: &[Run]) {
+    let with: Vec<&Run> = runs
+        .iter()
+        .filter(|r| r.doc.probe.is_some() && r.doc.results.iter().any(|k| k.bound_mlups.is_some()))
+        .collect();
+    if with.is_empty() {
+        return;
+    }
+    md.push_str("## Against the machine's limits\n\n");
+    md.push_str(
+        "Each kernel's *bound* is the MLUP/s its cost allows on the machine, from the limits \
+         `shootout probe` measured (see Machines); *limit* is what sets it, *% of bound* is MLUP/s \
+         over the bound, and *cycles/update* is core cycles per lattice update at the best time \
+         (thread-cycles for parallel kernels).\n\n",
+    );
+    for run in with {
+        if runs.len() > 1 {
+            let _ = writeln!(md, "**{}**\n", cell(&run.label));
+        }
+        md.push_str(&row(&[
+            "Kernel".into(),
+            "cost".into(),
+            "MLUP/s".into(),
+            "bound MLUP/s".into(),
+            "limit".into(),
+            "% of bound".into(),
+            "cycles/update".into(),
+        ]));
+        md.push_str("|---|---|---:|---:|---|---:|---:|\n");
+        for (_, rows) in by_scheme(&run.doc.results) {
+            for r in rows {
+                let cost = r.cost.map_or_else(
+                    || "-".into(),
+                    |c| {
+                        serde_json::to_value(c)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default()
+                    },
+                );
+                let failed = outcome(r) == Outcome::Failed;
+                let dash_if_failed = |s: String| if failed { "-".to_string() } else { s };
+                md.push_str(&row(&[
+                    code(&r.kernel),
+                    cell(&cost),
+                    if failed {
+                        "**FAILED**".into()
+                    } else {
+                        fmt_mlups(r.mlups)
+                    },
+                    r.bound_mlups
+                        .map_or_else(|| "-".into(), |b| fmt_mlups(Some(b))),
+                    cell(r.bound_limit.as_deref().unwrap_or("-")),
+                    dash_if_failed(
+                        r.percent_of_bound
+                            .filter(|p| p.is_finite())
+                            .map_or_else(|| "-".into(), |p| format!("{}%", sig(p, 2))),
+                    ),
+                    dash_if_failed(
+                        r.cycles_per_update
+                            .filter(|c| c.is_finite())
+                            .map_or_else(|| "-".into(), |c| sig(c, 3)),
+                    ),
+                ]));
+            }
+        }
+        md.push('\n');
+    }
 }
 
 fn failures(md: &mut String, data: &ReportData) {
@@ -308,6 +456,9 @@ fn machines(md: &mut String, runs: &[Run]) {
         }
         md.push_str(&row(&cells));
     }
+    if runs.iter().any(|r| r.doc.probe.is_some()) {
+        probe_rows(md, runs);
+    }
     let problems_differ = runs
         .iter()
         .any(|r| !same_problem(&r.doc.problem, &runs[0].doc.problem));
@@ -317,6 +468,71 @@ fn machines(md: &mut String, runs: &[Run]) {
         md.push_str(&row(&cells));
     }
     md.push('\n');
+}
+
+/// `add / mul / FMA / div` in nanoseconds.
+fn op_times(t: &OpTimes) -> String {
+    [t.add, t.mul, t.fma, t.div]
+        .iter()
+        .map(|v| fmt_ns(*v))
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+/// The machine limits `shootout probe` measured, one row per figure.
+fn probe_rows(md: &mut String, runs: &[Run]) {
+    type Field = fn(&Probe) -> String;
+    let fields: [(&str, Field); 10] = [
+        ("probe date", |p| p.date.clone()),
+        ("clock (probe)", |p| {
+            fmt_clock(p).unwrap_or_else(|| "not measured".into())
+        }),
+        ("latency add / mul / FMA / div, ns", |p| {
+            op_times(&p.latency_s)
+        }),
+        ("scalar throughput add / mul / FMA / div, ns per op", |p| {
+            op_times(&p.scalar_throughput_s)
+        }),
+        ("vector throughput add / mul / FMA / div, ns per op", |p| {
+            format!(
+                "{} ({}-wide)",
+                op_times(&p.vector_throughput_s),
+                p.vector_lanes
+            )
+        }),
+        ("copy bandwidth, 1 core / all", |p| {
+            format!(
+                "{} / {} ({} threads)",
+                fmt_bandwidth(p.copy_bw_1),
+                fmt_bandwidth(p.copy_bw_all),
+                p.threads
+            )
+        }),
+        ("triad bandwidth, 1 core / all", |p| {
+            format!(
+                "{} / {}",
+                fmt_bandwidth(p.triad_bw_1),
+                fmt_bandwidth(p.triad_bw_all)
+            )
+        }),
+        ("L2 copy bandwidth, 1 core", |p| fmt_bandwidth(p.l2_copy_bw)),
+        ("L2 per core / last-level cache", |p| {
+            format!("{} / {}", fmt_bytes(p.l2_bytes), fmt_bytes(p.llc_bytes))
+        }),
+        ("probed machine", |p| format!("{}: {}", p.host, p.cpu)),
+    ];
+    for (name, get) in fields {
+        let mut cells = vec![name.to_string()];
+        for run in runs {
+            let v = run
+                .doc
+                .probe
+                .as_ref()
+                .map_or_else(|| "not probed".to_string(), get);
+            cells.push(cell(&v));
+        }
+        md.push_str(&row(&cells));
+    }
 }
 
 fn flags(md: &mut String, runs: &[Run]) {

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use laplace_core::Scheme;
-use laplace_core::results::{KernelResult, ProblemSpec, Provenance, ResultsDoc};
+use laplace_core::results::{KernelResult, Probe, ProblemSpec, Provenance, ResultsDoc};
 
 use crate::BenchPoint;
 
@@ -201,6 +201,110 @@ pub(crate) fn kernels_across(runs: &[Run]) -> Vec<(Scheme, Vec<String>)> {
         .collect()
 }
 
+/// Whether a kernel is a fast-math variant: its name says so, or it was
+/// built with `-ffast-math`.
+pub(crate) fn fast_math(r: &KernelResult) -> bool {
+    r.kernel.contains("fastmath") || r.flags.contains("-ffast-math")
+}
+
+/// Whether any result of any run has `field`.
+pub(crate) fn any_result(runs: &[Run], field: impl Fn(&KernelResult) -> bool) -> bool {
+    runs.iter().flat_map(|r| &r.doc.results).any(field)
+}
+
+/// A duration with three significant digits and a unit: `1.23 s`,
+/// `18.3 ms`, `152 µs`.
+pub(crate) fn fmt_duration(s: f64) -> String {
+    if !s.is_finite() {
+        return "-".into();
+    }
+    let a = s.abs();
+    if a >= 1.0 || a == 0.0 {
+        format!("{} s", sig(s, 3))
+    } else if a >= 1e-3 {
+        format!("{} ms", sig(s * 1e3, 3))
+    } else if a >= 1e-6 {
+        format!("{} µs", sig(s * 1e6, 3))
+    } else {
+        format!("{} ns", sig(s * 1e9, 3))
+    }
+}
+
+/// A bandwidth in bytes per second as `32.7 GB/s` (decimal units).
+pub(crate) fn fmt_bandwidth(bytes_per_s: f64) -> String {
+    if !(bytes_per_s.is_finite() && bytes_per_s > 0.0) {
+        return "-".into();
+    }
+    if bytes_per_s >= 1e9 {
+        format!("{} GB/s", sig(bytes_per_s / 1e9, 3))
+    } else {
+        format!("{} MB/s", sig(bytes_per_s / 1e6, 3))
+    }
+}
+
+/// A size in bytes in binary units: `1 MiB`, `32 MiB`, `512 KiB`.
+pub(crate) fn fmt_bytes(b: usize) -> String {
+    const KIB: usize = 1 << 10;
+    const MIB: usize = 1 << 20;
+    if b >= MIB && b.is_multiple_of(MIB) {
+        format!("{} MiB", b / MIB)
+    } else if b >= MIB {
+        format!("{} MiB", sig(b as f64 / MIB as f64, 3))
+    } else if b >= KIB {
+        format!("{} KiB", sig(b as f64 / KIB as f64, 3))
+    } else {
+        format!("{b} B")
+    }
+}
+
+/// Nanoseconds with three significant digits, `-` if not measured.
+pub(crate) fn fmt_ns(s: Option<f64>) -> String {
+    s.filter(|s| s.is_finite())
+        .map_or_else(|| "-".into(), |s| sig(s * 1e9, 3))
+}
+
+/// The clock of a probe, `3.93 GHz`.
+pub(crate) fn fmt_clock(p: &Probe) -> Option<String> {
+    let c = p.cycle_s.filter(|c| c.is_finite() && *c > 0.0)?;
+    Some(format!("{} GHz", sig(1e-9 / c, 3)))
+}
+
+/// A probe's key figures in a few words: clock, vector divide throughput
+/// and copy bandwidth, e.g. `a 3.93 GHz clock, one 8-wide divide every
+/// 0.988 ns, and copy bandwidth of 32.7 GB/s on 1 core and 56.6 GB/s on
+/// 2 threads`; `short` for a chart line: `3.93 GHz; 8-wide divide every
+/// 0.988 ns; copy 32.7 GB/s (1 core), 56.6 GB/s (2 threads)`.
+pub(crate) fn probe_summary(p: &Probe, short: bool) -> String {
+    let threads = if p.threads == 1 { "thread" } else { "threads" };
+    let clock = fmt_clock(p);
+    let div = p
+        .vector_throughput_s
+        .div
+        .filter(|d| d.is_finite())
+        .map(|d| sig(d * 1e9, 3));
+    let (one, all) = (fmt_bandwidth(p.copy_bw_1), fmt_bandwidth(p.copy_bw_all));
+    let mut parts = Vec::new();
+    if short {
+        parts.extend(clock);
+        parts.extend(div.map(|d| format!("{}-wide divide every {d} ns", p.vector_lanes)));
+        parts.push(format!(
+            "copy {one} (1 core), {all} ({} {threads})",
+            p.threads
+        ));
+        return parts.join("; ");
+    }
+    parts.extend(clock.map(|c| format!("a {c} clock")));
+    parts.extend(div.map(|d| format!("one {}-wide divide every {d} ns", p.vector_lanes)));
+    let copy = format!(
+        "copy bandwidth of {one} on 1 core and {all} on {} {threads}",
+        p.threads
+    );
+    match parts.len() {
+        0 => copy,
+        _ => format!("{}, and {copy}", parts.join(", ")),
+    }
+}
+
 pub(crate) use laplace_core::short_flags;
 
 /// `v` with `digits` significant digits, in plain notation from 1e-4 up.
@@ -231,6 +335,16 @@ pub(crate) fn fmt_mlups(v: Option<f64>) -> String {
         Some(v) if v.is_finite() && v >= 1.0 => format!("{v:.1}"),
         Some(v) => sig(v, 2),
         None => "-".into(),
+    }
+}
+
+/// MLUP/s as [`fmt_mlups`], with thousands separators from 1,000 up (for
+/// chart labels).
+pub(crate) fn fmt_mlups_grouped(v: f64) -> String {
+    if v.is_finite() && v >= 999.5 {
+        thousands(v.round() as usize)
+    } else {
+        fmt_mlups(Some(v))
     }
 }
 
@@ -291,5 +405,15 @@ mod tests {
         );
         assert_eq!(thousands(123), "123");
         assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(fmt_duration(0.0183), "18.3 ms");
+        assert_eq!(fmt_duration(1.5), "1.50 s");
+        assert_eq!(fmt_duration(0.000152), "152 µs");
+        assert_eq!(fmt_bandwidth(32.7456e9), "32.7 GB/s");
+        assert_eq!(fmt_bytes(1 << 20), "1 MiB");
+        assert_eq!(fmt_bytes(512 << 10), "512 KiB");
+        assert_eq!(fmt_ns(Some(9.88e-10)), "0.988");
+        assert_eq!(fmt_mlups_grouped(8096.6), "8,097");
+        assert_eq!(fmt_mlups_grouped(222.8), "223");
+        assert_eq!(fmt_mlups_grouped(12.34), "12.3");
     }
 }

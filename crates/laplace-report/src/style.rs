@@ -59,10 +59,34 @@ pub const PANEL_HEADER: u32 = 34;
 pub const FAILED_STUB: u32 = 56;
 /// Spacing of the hatch lines.
 pub const HATCH_STEP: i32 = 6;
+/// Height of the note line under a panel header (the roofline's probe figures).
+pub const PANEL_NOTE: u32 = 22;
+
+/// Fast-math variants (a kernel named `*fastmath*` or built with
+/// `-ffast-math`) keep their language colour, hatched with lines of this
+/// colour falling to the right; failed kernels' grey stubs are hatched the
+/// other way.
+pub const FAST_MATH_INK: RGBColor = RGBColor(255, 255, 255);
+/// Spacing of the fast-math hatch lines.
+pub const FAST_MATH_STEP: i32 = 5;
+/// Fill of the fast-math legend swatch (language-neutral).
+pub const FAST_MATH_SWATCH: RGBColor = RGBColor(120, 120, 120);
+/// The fast-math legend entry.
+pub const FAST_MATH_LABEL: &str = "fast-math (hatched)";
+
+/// The tick at a kernel's bound in the roofline chart.
+pub const BOUND_INK: RGBColor = RGBColor(33, 33, 33);
+/// Width of the bound tick.
+pub const BOUND_TICK: u32 = 3;
+
+/// Dash length of reference lines.
+pub const DASH: u32 = 6;
+/// Gap between dashes of reference lines.
+pub const DASH_GAP: u32 = 5;
 
 /// Height of the line charts' plotting area.
 pub const PLOT_HEIGHT: u32 = 420;
-/// Width of the legend column beside the scaling chart.
+/// Width of the legend column beside the scaling and threads charts.
 pub const LEGEND_COLUMN: u32 = 210;
 /// Line width of data series.
 pub const LINE_WIDTH: u32 = 2;

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use laplace_core::Scheme;
-use laplace_core::results::ResultsDoc;
+use laplace_core::results::{KernelResult, ResultsDoc};
 use laplace_report::{
     BENCH_GROUP, Input, REPORT_FILE, ReportError, load_criterion, load_results, render, style,
 };
@@ -28,11 +28,19 @@ fn input(out: &Path, results: &[&str], criterion: Option<&str>) -> Input {
 }
 
 /// A parsed SVG: the text of every `<text>` element with its anchor and
-/// position, and every `<rect>` fill.
+/// position, every `<rect>` fill, and every `<polyline>`'s stroke, width
+/// and points.
 struct Svg {
     texts: Vec<(String, String, f64, f64)>,
     rect_fills: Vec<String>,
+    lines: Vec<Line>,
     bytes: usize,
+}
+
+struct Line {
+    stroke: String,
+    width: f64,
+    points: Vec<(f64, f64)>,
 }
 
 impl Svg {
@@ -66,11 +74,47 @@ impl Svg {
             .filter(|n| n.has_tag_name("rect"))
             .map(|n| n.attribute("fill").unwrap_or("").to_uppercase())
             .collect();
+        let lines = xml
+            .descendants()
+            .filter(|n| n.has_tag_name("polyline"))
+            .map(|n| Line {
+                stroke: n.attribute("stroke").unwrap_or("").to_uppercase(),
+                width: num(&n, "stroke-width"),
+                points: n
+                    .attribute("points")
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .filter_map(|p| {
+                        let (x, y) = p.split_once(',')?;
+                        Some((x.parse().ok()?, y.parse().ok()?))
+                    })
+                    .collect(),
+            })
+            .collect();
         Svg {
             texts,
             rect_fills,
+            lines,
             bytes: src.len(),
         }
+    }
+
+    /// The y of the right-anchored label `s` (a bar chart's kernel label).
+    fn label_y(&self, s: &str) -> Option<f64> {
+        self.texts
+            .iter()
+            .find(|t| t.0 == s && t.1 == "end")
+            .map(|t| t.3)
+    }
+
+    /// Lines of `stroke` lying wholly within the bar row centred on `y`.
+    fn lines_in_row(&self, stroke: &str, y: f64) -> usize {
+        let half = f64::from(style::BAR_ROW) / 2.0;
+        self.lines
+            .iter()
+            .filter(|l| l.stroke == stroke && !l.points.is_empty())
+            .filter(|l| l.points.iter().all(|p| (p.1 - y).abs() <= half))
+            .count()
     }
 
     fn has_text(&self, s: &str) -> bool {
@@ -91,8 +135,53 @@ impl Svg {
 }
 
 fn hex(language: &str) -> String {
-    let c = style::language_colour(language);
+    rgb(style::language_colour(language))
+}
+
+fn rgb(c: plotters::style::RGBColor) -> String {
     format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+}
+
+fn fast_math(r: &KernelResult) -> bool {
+    r.kernel.contains("fastmath") || r.flags.contains("-ffast-math")
+}
+
+/// Every bar of a fast-math kernel, and no other, carries the fast-math
+/// hatching.
+fn assert_fast_math_marked(svg: &Svg, results: &[KernelResult], chart: &str) {
+    let ink = rgb(style::FAST_MATH_INK);
+    let mut marked = 0;
+    for r in results.iter().filter(|r| r.verified) {
+        let y = svg
+            .label_y(&r.kernel)
+            .unwrap_or_else(|| panic!("{chart}: no label {}", r.kernel));
+        let hatch = svg.lines_in_row(&ink, y);
+        assert_eq!(
+            hatch > 0,
+            fast_math(r),
+            "{chart}: {} has {hatch} fast-math lines",
+            r.kernel
+        );
+        marked += usize::from(fast_math(r));
+    }
+    assert!(marked >= 3, "{chart}: only {marked} fast-math kernels");
+    assert!(
+        svg.has_text(style::FAST_MATH_LABEL),
+        "{chart}: legend entry"
+    );
+}
+
+/// A fixture as JSON, changed by `edit`, written to `dir/name`.
+fn edited(
+    dir: &Path,
+    fixture_name: &str,
+    name: &str,
+    edit: impl FnOnce(&mut serde_json::Value),
+) -> PathBuf {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(fixture(fixture_name)).unwrap()).unwrap();
+    edit(&mut v);
+    write(dir, name, &v.to_string())
 }
 
 #[test]
@@ -108,7 +197,10 @@ fn renders_every_chart_from_one_results_file_and_criterion() {
         names,
         [
             "speed.svg",
+            "roofline.svg",
+            "threads.svg",
             "scaling.svg",
+            "time-to-solution.svg",
             "convergence.svg",
             "solution.svg",
             REPORT_FILE
@@ -143,6 +235,7 @@ fn renders_every_chart_from_one_results_file_and_criterion() {
         assert!(speed.has_text(lang), "legend entry {lang}");
     }
     assert!(speed.has_text_containing("MLUP/s"));
+    assert_fast_math_marked(&speed, &d.results, "speed.svg");
 
     let scaling = Svg::read(&out.path().join("scaling.svg"));
     let points = load_criterion(&fixture("criterion")).unwrap();
@@ -172,7 +265,15 @@ fn renders_every_chart_from_one_results_file_and_criterion() {
     for r in &d.results {
         assert!(md.contains(&format!("`{}`", r.kernel)), "{}", r.kernel);
     }
-    for chart in ["speed", "scaling", "convergence", "solution"] {
+    for chart in [
+        "speed",
+        "roofline",
+        "threads",
+        "scaling",
+        "time-to-solution",
+        "convergence",
+        "solution",
+    ] {
         assert!(md.contains(&format!("]({chart}.svg)")), "{chart} embedded");
     }
     assert!(md.contains("**FAILED**"));
@@ -188,7 +289,235 @@ fn renders_every_chart_from_one_results_file_and_criterion() {
     ] {
         assert!(md.contains(field.as_str()), "{field}");
     }
-    assert!(md.contains("| Kernel | scheme | flags | best s | median s | MLUP/s | relative |"));
+    assert!(md.contains(
+        "| Kernel | scheme | flags | best s | median s | MLUP/s | relative | sweeps to tol | to solution s |"
+    ));
+    let c_loop = md.lines().find(|l| l.starts_with("| `c/loop` |")).unwrap();
+    assert!(c_loop.contains("| 5,946 | 0.08923 |"), "{c_loop}");
+    assert!(md.contains("convergence tolerance 1e-6"));
+    // The second table: against the machine's limits.
+    assert!(md.contains("## Against the machine's limits"));
+    assert!(md.contains(
+        "| Kernel | cost | MLUP/s | bound MLUP/s | limit | % of bound | cycles/update |"
+    ));
+    let c_array = md
+        .lines()
+        .filter(|l| l.starts_with("| `c/array` |"))
+        .nth(1)
+        .expect("c/array in the limits table");
+    assert_eq!(
+        c_array,
+        "| `c/array` | jacobi-divide | 1920 | 2799 | 4-wide divide throughput | 69% | 1.82 |"
+    );
+    // The probe's figures, with the machine.
+    for row in [
+        "| clock (probe) | 3.50 GHz |",
+        "| vector throughput add / mul / FMA / div, ns per op | 0.143 / 0.143 / 0.143 / 1.43 (4-wide) |",
+        "| copy bandwidth, 1 core / all | 38.2 GB/s / 190 GB/s (16 threads) |",
+        "| L2 per core / last-level cache | 512 KiB / 32 MiB |",
+    ] {
+        assert!(md.contains(row), "{row}");
+    }
+}
+
+#[test]
+fn time_to_solution_names_every_kernel_under_its_sweeps() {
+    let out = tempfile::tempdir().unwrap();
+    render(&input(out.path(), &["results-x86.json"], None)).unwrap();
+    let d = doc("results-x86.json");
+    let svg = Svg::read(&out.path().join("time-to-solution.svg"));
+    for r in &d.results {
+        assert_eq!(svg.count_text(&r.kernel), 1, "label of {}", r.kernel);
+    }
+    for header in [
+        "jacobi — 10,562 sweeps to 1e-6",
+        "gauss-seidel — 5,946 sweeps to 1e-6",
+        "red-black-sor — 210 sweeps to 1e-6",
+    ] {
+        assert!(svg.has_text(header), "{header}");
+    }
+    // Group headers sit above their kernels, fastest first.
+    let y = |s: &str| svg.texts.iter().find(|t| t.0 == s).unwrap().3;
+    assert!(y("red-black-sor — 210 sweeps to 1e-6") < y("c/redblack-openmp"));
+    assert!(y("c/redblack-openmp") < y("c/redblack"));
+    assert!(
+        svg.has_text("517 µs") && svg.has_text("62.1 s"),
+        "durations"
+    );
+    assert_eq!(
+        svg.count_text("FAILED"),
+        d.results.iter().filter(|r| !r.verified).count()
+    );
+    assert!(svg.has_text_containing("log scale"));
+    assert_fast_math_marked(&svg, &d.results, "time-to-solution.svg");
+}
+
+#[test]
+fn roofline_names_every_kernel_against_its_bound() {
+    let out = tempfile::tempdir().unwrap();
+    render(&input(out.path(), &["results-x86.json"], None)).unwrap();
+    let d = doc("results-x86.json");
+    let svg = Svg::read(&out.path().join("roofline.svg"));
+    for r in &d.results {
+        assert_eq!(svg.count_text(&r.kernel), 1, "label of {}", r.kernel);
+    }
+    let limits: Vec<&str> = d
+        .results
+        .iter()
+        .filter_map(|r| r.bound_limit.as_deref())
+        .collect();
+    for l in &limits {
+        assert!(svg.has_text_containing(&format!("{l}: bound")), "group {l}");
+    }
+    assert!(svg.has_text("69% of 2,799"), "c/array's share of its bound");
+    assert!(svg.has_text("12% of 44,787"), "rust/rayon's, parallel");
+    assert!(svg.has_text("FAILED"));
+    assert!(svg.has_text_containing("3.50 GHz") && svg.has_text_containing("38.2 GB/s"));
+    // One bound tick per timed kernel, and the legend's.
+    let ticks = svg
+        .lines
+        .iter()
+        .filter(|l| l.stroke == rgb(style::BOUND_INK) && l.width == f64::from(style::BOUND_TICK))
+        .count();
+    let timed = d.results.iter().filter(|r| r.verified).count();
+    assert_eq!(ticks, timed + 1);
+    assert_fast_math_marked(&svg, &d.results, "roofline.svg");
+
+    let md = fs::read_to_string(out.path().join(REPORT_FILE)).unwrap();
+    let caption = md
+        .lines()
+        .find(|l| l.starts_with("Achieved MLUP/s"))
+        .expect("roofline caption");
+    for figure in [
+        "3.50 GHz clock",
+        "4-wide divide every 1.43 ns",
+        "38.2 GB/s on 1 core",
+        "190 GB/s on 16 threads",
+    ] {
+        assert!(caption.contains(figure), "{figure}: {caption}");
+    }
+}
+
+#[test]
+fn threads_draws_every_swept_kernel_and_no_other() {
+    let out = tempfile::tempdir().unwrap();
+    render(&input(
+        out.path(),
+        &["results-x86.json", "results-arm.json"],
+        None,
+    ))
+    .unwrap();
+    let svg = Svg::read(&out.path().join("threads.svg"));
+    let mut swept = 0;
+    for d in [doc("results-x86.json"), doc("results-arm.json")] {
+        for r in &d.results {
+            let name = format!("{} ({})", r.kernel, d.provenance.host);
+            let named = svg.texts.iter().any(|t| t.0.starts_with(&name));
+            assert_eq!(named, !r.thread_scaling.is_empty(), "{name}");
+            swept += usize::from(named);
+        }
+    }
+    assert_eq!(swept, 4);
+    assert!(svg.has_text("ideal linear scaling"));
+    assert!(svg.has_text("threads") && svg.has_text("16"));
+    assert!(svg.has_text("c/openmp (bench-arm): 2.6x at 8"));
+}
+
+#[test]
+fn new_charts_are_skipped_with_a_reason_without_their_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let bare = edited(dir.path(), "results-x86.json", "bare.json", |v| {
+        v["probe"] = serde_json::Value::Null;
+        for r in v["results"].as_array_mut().unwrap() {
+            let r = r.as_object_mut().unwrap();
+            for f in [
+                "time_to_solution_s",
+                "sweeps_to_tolerance",
+                "thread_scaling",
+                "bound_mlups",
+                "bound_limit",
+                "percent_of_bound",
+                "cycles_per_update",
+            ] {
+                r.remove(f);
+            }
+        }
+    });
+    let out = dir.path().join("out");
+    // An older report's charts do not survive.
+    fs::create_dir_all(&out).unwrap();
+    fs::write(out.join("roofline.svg"), "<svg/>").unwrap();
+    let rendered = render(&Input {
+        results: vec![bare],
+        criterion: None,
+        out: out.clone(),
+    })
+    .unwrap();
+    let reasons: Vec<&String> = rendered.skipped.iter().collect();
+    for (chart, words) in [
+        ("roofline.svg", "no results document has a machine probe"),
+        ("threads.svg", "no kernel has a thread sweep"),
+        ("time-to-solution.svg", "no result has a time to solution"),
+    ] {
+        let line = reasons
+            .iter()
+            .find(|s| s.starts_with(chart))
+            .unwrap_or_else(|| panic!("{chart} not skipped: {reasons:?}"));
+        assert!(line.contains(words), "{line}");
+        assert!(!out.join(chart).exists(), "{chart}");
+    }
+    let md = fs::read_to_string(out.join(REPORT_FILE)).unwrap();
+    assert!(md.contains("no results document has a machine probe"));
+    assert!(!md.contains("](roofline.svg)") && !md.contains("](threads.svg)"));
+    // No empty columns or tables for data the document lacks.
+    assert!(md.contains("| Kernel | scheme | flags | best s | median s | MLUP/s | relative |\n"));
+    assert!(!md.contains("Against the machine's limits") && !md.contains("clock (probe)"));
+    assert!(!md.contains("convergence tolerance"));
+
+    // A probe, but no kernel with a bound.
+    let unbound = edited(dir.path(), "results-x86.json", "unbound.json", |v| {
+        for r in v["results"].as_array_mut().unwrap() {
+            r["bound_mlups"] = serde_json::Value::Null;
+        }
+    });
+    let rendered = render(&Input {
+        results: vec![unbound],
+        criterion: None,
+        out: dir.path().join("out2"),
+    })
+    .unwrap();
+    assert!(
+        rendered
+            .skipped
+            .iter()
+            .any(|s| s.starts_with("roofline.svg") && s.contains("no kernel has a bound")),
+        "{:?}",
+        rendered.skipped
+    );
+}
+
+#[test]
+fn an_older_document_beside_a_newer_one_is_left_out_of_the_new_charts() {
+    let out = tempfile::tempdir().unwrap();
+    // results-x86-1000.json predates probes, sweeps and thread sweeps.
+    let rendered = render(&input(
+        out.path(),
+        &["results-x86.json", "results-x86-1000.json"],
+        None,
+    ))
+    .unwrap();
+    assert!(rendered.skipped.is_empty(), "{:?}", rendered.skipped);
+    let roofline = Svg::read(&out.path().join("roofline.svg"));
+    assert!(roofline.has_text_containing("8000 sweeps"));
+    assert!(!roofline.has_text_containing("1000x1000"));
+    let md = fs::read_to_string(out.path().join(REPORT_FILE)).unwrap();
+    assert!(md.contains("has no probe or bounds and is left out"));
+    assert!(md.contains("has no time-to-solution figures and is left out"));
+    let clock = md
+        .lines()
+        .find(|l| l.starts_with("| clock (probe) |"))
+        .unwrap();
+    assert!(clock.contains("not probed"), "{clock}");
 }
 
 #[test]

@@ -52,10 +52,16 @@ macro_rules! charts {
 
 charts![
     speed::Speed,
+    roofline::Roofline,
+    threads::Threads,
     scaling::Scaling,
+    time_to_solution::TimeToSolution,
     convergence::Convergence,
     solution::Solution,
 ];
+
+/// The horizontal bar layout of the bar charts (not a chart itself).
+pub(crate) mod bars;
 
 /// Draws an SVG of `size` pixels on a white background with `draw`.
 pub(crate) fn svg(
@@ -148,7 +154,7 @@ pub(crate) fn title(area: &Area<'_>, title: &str, subtitle: &str) -> DrawResult 
 }
 
 /// A rectangle filled with `fill` and hatched with diagonal lines of `ink`,
-/// in pixels.
+/// in pixels (failed kernels).
 pub(crate) fn hatched(
     area: &Area<'_>,
     (x0, y0): (i32, i32),
@@ -159,20 +165,85 @@ pub(crate) fn hatched(
     let (x0, x1) = (x0.min(x1), x0.max(x1));
     let (y0, y1) = (y0.min(y1), y0.max(y1));
     area.draw(&Rectangle::new([(x0, y0), (x1, y1)], fill.filled()))?;
-    // Lines x + y = s, clipped to the rectangle.
-    let mut s = x0 + y0 + style::HATCH_STEP;
-    while s < x1 + y1 {
-        let xa = x0.max(s - y1);
-        let xb = x1.min(s - y0);
-        if xa < xb {
-            area.draw(&PathElement::new(
-                vec![(xa, s - xa), (xb, s - xb)],
-                ink.stroke_width(1),
-            ))?;
-        }
-        s += style::HATCH_STEP;
-    }
+    hatch(area, (x0, y0), (x1, y1), ink, style::HATCH_STEP, true)?;
     area.draw(&Rectangle::new([(x0, y0), (x1, y1)], ink.stroke_width(1)))
+}
+
+/// Diagonal lines of `ink` every `step` pixels across a rectangle, in
+/// pixels: rising to the right (`/`) or, if not `rising`, falling (`\`).
+pub(crate) fn hatch(
+    area: &Area<'_>,
+    (x0, y0): (i32, i32),
+    (x1, y1): (i32, i32),
+    ink: RGBColor,
+    step: i32,
+    rising: bool,
+) -> DrawResult {
+    let (x0, x1) = (x0.min(x1), x0.max(x1));
+    let (y0, y1) = (y0.min(y1), y0.max(y1));
+    let step = step.max(2);
+    if rising {
+        // Lines x + y = s, clipped to the rectangle.
+        let mut s = x0 + y0 + step;
+        while s < x1 + y1 {
+            let xa = x0.max(s - y1);
+            let xb = x1.min(s - y0);
+            if xa < xb {
+                area.draw(&PathElement::new(
+                    vec![(xa, s - xa), (xb, s - xb)],
+                    ink.stroke_width(1),
+                ))?;
+            }
+            s += step;
+        }
+    } else {
+        // Lines x - y = s, clipped to the rectangle.
+        let mut s = x0 - y1 + step;
+        while s < x1 - y0 {
+            let xa = x0.max(s + y0);
+            let xb = x1.min(s + y1);
+            if xa < xb {
+                area.draw(&PathElement::new(
+                    vec![(xa, xa - s), (xb, xb - s)],
+                    ink.stroke_width(1),
+                ))?;
+            }
+            s += step;
+        }
+    }
+    Ok(())
+}
+
+/// Marks a bar drawn at pixels `(x0, y0)`-`(x1, y1)` as a fast-math variant
+/// (see [`style::FAST_MATH_INK`]).
+pub(crate) fn fast_math_mark(area: &Area<'_>, from: (i32, i32), to: (i32, i32)) -> DrawResult {
+    hatch(
+        area,
+        from,
+        to,
+        style::FAST_MATH_INK,
+        style::FAST_MATH_STEP,
+        false,
+    )
+}
+
+/// Draws the `k`-th marker shape at pixel `at`.
+pub(crate) fn marker(root: &Area<'_>, k: usize, at: (i32, i32), colour: RGBColor) -> DrawResult {
+    let r = style::MARKER as i32;
+    let (x, y) = at;
+    match k % 5 {
+        0 => root.draw(&Circle::new(at, r, colour.filled())),
+        1 => root.draw(&Polygon::new(
+            vec![(x, y - r - 2), (x - r - 1, y + r), (x + r + 1, y + r)],
+            colour.filled(),
+        )),
+        2 => root.draw(&Rectangle::new(
+            [(x - r, y - r), (x + r, y + r)],
+            colour.filled(),
+        )),
+        3 => root.draw(&Cross::new(at, r + 1, colour.stroke_width(2))),
+        _ => root.draw(&Circle::new(at, r + 1, colour.stroke_width(2))),
+    }
 }
 
 /// A legend swatch.
@@ -184,6 +255,10 @@ pub(crate) enum Swatch {
     Hatched,
     /// A short thick line (a data series).
     Line(RGBColor),
+    /// A square with the fast-math mark.
+    FastMath,
+    /// An outlined box ending in a tick (a kernel's bound).
+    Bound,
 }
 
 /// Height of the legend rows that [`legend_row`] draws for `entries` in `width`.
@@ -202,7 +277,7 @@ pub(crate) fn legend_height(entries: &[(Swatch, String)], width: u32) -> u32 {
 
 fn swatch_width(swatch: Swatch) -> u32 {
     match swatch {
-        Swatch::Line(_) => 2 * style::SWATCH,
+        Swatch::Line(_) | Swatch::Bound => 2 * style::SWATCH,
         _ => style::SWATCH,
     }
 }
@@ -246,12 +321,58 @@ pub(crate) fn legend_row(
                 vec![(cx, cy + row / 2), (cx + 2 * sw, cy + row / 2)],
                 c.stroke_width(3),
             ))?,
+            Swatch::FastMath => {
+                area.draw(&Rectangle::new(
+                    [(cx, top), (cx + sw, top + sw)],
+                    style::FAST_MATH_SWATCH.filled(),
+                ))?;
+                fast_math_mark(area, (cx, top), (cx + sw, top + sw))?;
+            }
+            Swatch::Bound => {
+                let (x1, bar) = (cx + 2 * sw - 3, sw / 4);
+                area.draw(&Rectangle::new(
+                    [(cx, top + bar), (x1, top + sw - bar)],
+                    style::MUTED.stroke_width(1),
+                ))?;
+                area.draw(&PathElement::new(
+                    vec![(x1, top - 1), (x1, top + sw + 1)],
+                    style::BOUND_INK.stroke_width(style::BOUND_TICK),
+                ))?;
+            }
         }
         let sw_w = swatch_width(*swatch) as i32;
         text(area, name, (cx + sw_w + 6, cy + row / 2), &label)?;
         cx += w;
     }
     Ok((cy - y + row) as u32)
+}
+
+/// A dashed straight line from `from` to `to`, in pixels.
+pub(crate) fn dashed(
+    area: &Area<'_>,
+    from: (i32, i32),
+    to: (i32, i32),
+    stroke: ShapeStyle,
+) -> DrawResult {
+    let (dx, dy) = (f64::from(to.0 - from.0), f64::from(to.1 - from.1));
+    let len = dx.hypot(dy);
+    if !(len.is_finite() && len > 0.0) {
+        return Ok(());
+    }
+    let (dash, gap) = (f64::from(style::DASH), f64::from(style::DASH_GAP));
+    let at = |t: f64| {
+        (
+            from.0 + (dx * t / len).round() as i32,
+            from.1 + (dy * t / len).round() as i32,
+        )
+    };
+    let mut t = 0.0;
+    while t < len {
+        let end = (t + dash).min(len);
+        area.draw(&PathElement::new(vec![at(t), at(end)], stroke))?;
+        t = end + gap;
+    }
+    Ok(())
 }
 
 /// How a value axis maps data to the page: linear, or log10 when the values
@@ -306,6 +427,19 @@ impl Scale {
     /// A log axis over `[lo, hi]` (both positive).
     pub fn log(lo: f64, hi: f64) -> Scale {
         Scale { log: true, lo, hi }
+    }
+
+    /// A log axis for positive finite `values`, whatever their span, from a
+    /// power of ten at least a factor 2 under the smallest. `None` without values.
+    pub fn log_for_values(values: impl IntoIterator<Item = f64>) -> Option<Scale> {
+        let (mut min, mut max) = (f64::INFINITY, 0.0f64);
+        for v in values {
+            if v.is_finite() && v > 0.0 {
+                min = min.min(v);
+                max = max.max(v);
+            }
+        }
+        (max > 0.0).then(|| Scale::log(10f64.powf((min / 2.0).log10().floor()), max))
     }
 
     /// Data value to axis space.
@@ -465,8 +599,8 @@ pub(crate) fn compact(v: f64) -> String {
         "0".into()
     } else if a >= 1e6 {
         format!("{}M", trim(sig(v / 1e6, 3)))
-    } else if a >= 1e3 && v.fract() == 0.0 {
-        let digits = crate::model::thousands(a as usize);
+    } else if a >= 1e3 && (v - v.round()).abs() <= 1e-9 * a {
+        let digits = crate::model::thousands(a.round() as usize);
         if v < 0.0 {
             format!("-{digits}")
         } else {
@@ -543,5 +677,15 @@ mod tests {
         assert_eq!(compact(0.5), "0.5");
         assert_eq!(compact(200.0), "200");
         assert_eq!(compact(1e-6), "1e-6");
+        // Log ticks are computed, so "whole" thousands are a rounding off.
+        assert_eq!(compact(10f64.powf(2000f64.log10())), "2,000");
+    }
+
+    #[test]
+    fn forced_log_axes_start_at_a_power_of_ten() {
+        let s = Scale::log_for_values([0.0014, 0.4]).unwrap();
+        assert!(s.log);
+        assert!((s.lo - 1e-4).abs() < 1e-12, "{s:?}");
+        assert_eq!(Scale::log_for_values([f64::NAN]), None);
     }
 }

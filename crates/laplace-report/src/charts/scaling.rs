@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{Area, Chart, DrawResult, Drawn, LEFT, Scale, Ticked, font, text};
+use super::{Area, Chart, DrawResult, Drawn, LEFT, Scale, Ticked, font, marker, text};
 use crate::load::BENCH_GROUP;
 use crate::model::{Criterion, Outcome, ReportData, Run, outcome};
 use crate::{BenchPoint, ReportError, style};
@@ -123,22 +123,6 @@ fn from_runs(data: &ReportData) -> Vec<Series> {
             })
             .collect(),
     )
-}
-
-/// Draws the `k`-th marker shape at pixel `at`.
-fn marker(root: &Area<'_>, k: usize, at: (i32, i32), colour: RGBColor) -> DrawResult {
-    let r = style::MARKER as i32;
-    let (x, y) = at;
-    match k % 5 {
-        0 => root.draw(&Circle::new(at, r, colour.filled())),
-        1 => root.draw(&Polygon::new(
-            vec![(x, y - r - 2), (x - r - 1, y + r), (x + r + 1, y + r)],
-            colour.filled(),
-        )),
-        2 => root.draw(&Rectangle::new([(x - r, y - r), (x + r, y + r)], colour.filled())),
-        3 => root.draw(&Cross::new(at, r + 1, colour.stroke_width(2))),
-        _ => root.draw(&Circle::new(at, r + 1, colour.stroke_width(2))),
-    }
 }
 
 impl Chart for Scaling {
