@@ -295,6 +295,73 @@ fn bad_input_is_a_one_line_error_with_exit_code_2() {
 }
 
 #[test]
+fn a_grid_larger_than_the_address_space_is_an_allocation_error() {
+    // 2^22 x 2^22 doubles = 2^47 bytes: addressable by a slice, but no
+    // allocator can map it, whatever the overcommit policy.
+    expect_usage_error(
+        &["run", "--nx", "4194304", "--ny", "4194304", "--no-probe"],
+        "out of memory",
+    );
+}
+
+#[test]
+fn bad_results_files_are_named_with_exit_code_2() {
+    let dir = tmp("bad-report");
+    let out = dir.join("out");
+    let missing = dir.join("missing.json");
+    let empty = dir.join("empty.json");
+    let corrupt = dir.join("corrupt.json");
+    let foreign = dir.join("foreign.json");
+    std::fs::write(&empty, "").unwrap();
+    std::fs::write(&corrupt, "{\"schema_version\": 1, \"provenance\": ").unwrap();
+    std::fs::write(&foreign, "{\"schema_version\": 999}").unwrap();
+    for file in [&missing, &empty, &corrupt, &foreign] {
+        let path = file.to_str().unwrap();
+        expect_usage_error(&["report", path, "--out", out.to_str().unwrap()], path);
+    }
+    assert!(!out.join("README.md").exists(), "nothing written half-way");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn run_with_report_writes_the_charts() {
+    let dir = tmp("report");
+    let out = shootout(&[
+        "run",
+        "--nx",
+        "10",
+        "--ny",
+        "12",
+        "--iters",
+        "20",
+        "--repeat",
+        "1",
+        "--no-probe",
+        "--report",
+        dir.to_str().unwrap(),
+        "--criterion",
+        dir.join("no-criterion").to_str().unwrap(),
+    ]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    for file in [
+        "README.md",
+        "results.json",
+        "speed.svg",
+        "convergence.svg",
+        "solution.svg",
+        "time-to-solution.svg",
+    ] {
+        assert!(dir.join(file).is_file(), "{file} missing: {stderr}");
+    }
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    for k in KERNELS {
+        assert!(readme.contains(k.name), "{} not in the report", k.name);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn probe_measures_the_machine_and_writes_json() {
     let dir = tmp("probe");
     let json = dir.join("probe.json");
