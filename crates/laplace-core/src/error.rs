@@ -42,6 +42,16 @@ pub enum InputError {
         /// The value passed.
         value: f64,
     },
+    /// `(nx-2)(ny-2) * iters` lattice updates do not fit in 64 bits.
+    #[error("{iters} sweeps of a {nx}x{ny} grid is more than 2^64 lattice updates")]
+    TooManyUpdates {
+        /// Rows.
+        nx: usize,
+        /// Columns.
+        ny: usize,
+        /// Sweeps asked for.
+        iters: usize,
+    },
     /// A relaxation factor outside the open interval (0, 2), where SOR diverges.
     #[error("omega must lie strictly between 0 and 2, got {value}")]
     Omega {

@@ -69,6 +69,13 @@ impl Problem {
         if !fits {
             return Err(InputError::TooLarge { nx, ny });
         }
+        if self.interior().checked_mul(self.iters as u64).is_none() {
+            return Err(InputError::TooManyUpdates {
+                nx,
+                ny,
+                iters: self.iters,
+            });
+        }
         for (axis, value) in [("dx", self.dx), ("dy", self.dy)] {
             if !(value.is_finite() && value > 0.0) {
                 return Err(InputError::Spacing { axis, value });
@@ -301,11 +308,20 @@ mod tests {
     }
 
     #[test]
-    fn update_count_does_not_overflow() {
+    fn update_count_that_overflows_is_rejected() {
         let p = Problem {
-            iters: usize::MAX,
+            iters: usize::MAX / 1000,
             ..Problem::SEED
         };
-        assert!(p.updates() > 1e20);
+        assert!(matches!(
+            p.validate(),
+            Err(InputError::TooManyUpdates { .. })
+        ));
+        let ok = Problem {
+            iters: (u64::MAX / 9604) as usize,
+            ..Problem::SEED
+        };
+        assert!(ok.validate().is_ok());
+        assert!(ok.updates() > 1e19);
     }
 }
