@@ -152,6 +152,7 @@ pub fn run(
         problem,
         results,
         probe: opts.probe.clone(),
+        baseline: Some(opts.baseline.clone()),
     })
 }
 

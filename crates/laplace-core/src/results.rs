@@ -22,6 +22,9 @@ pub struct ResultsDoc {
     /// The machine limits the bounds were computed from, if probed.
     #[serde(default)]
     pub probe: Option<Probe>,
+    /// The kernel whose best time is 1 in the `relative` column.
+    #[serde(default)]
+    pub baseline: Option<String>,
 }
 
 /// The machine and toolchains behind a results document.

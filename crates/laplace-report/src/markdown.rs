@@ -45,12 +45,14 @@ pub(crate) fn render(data: &ReportData, charts: &[(&dyn Chart, Drawn)]) -> Strin
         side_by_side(&mut md, &data.runs, full);
     }
     failures(&mut md, data);
-    md.push_str(
-        "*relative* is the kernel's best time divided by the baseline kernel's best time, as \
-         recorded in the results document; MLUP/s is million lattice updates per second at the \
+    let baseline = crate::model::common_baseline(&data.runs)
+        .map_or_else(|| "the baseline kernel".to_string(), |b| format!("`{b}`"));
+    md.push_str(&format!(
+        "*relative* is the kernel's best time divided by the best time of {baseline} (the 2011 \
+         post's column, where NumPy was 1); MLUP/s is million lattice updates per second at the \
          best time. Times per sweep are compared only within a scheme: Gauss-Seidel converges in \
-         fewer sweeps than Jacobi.",
-    );
+         fewer sweeps than Jacobi."
+    ));
     if full.sweeps || full.time {
         md.push_str(
             " *sweeps to tol* is how many sweeps the kernel's scheme needs, from the initial \

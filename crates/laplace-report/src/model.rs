@@ -307,6 +307,14 @@ pub(crate) fn probe_summary(p: &Probe, short: bool) -> String {
 
 pub(crate) use laplace_core::short_flags;
 
+/// The baseline kernel shared by every run, if they name one and agree.
+pub(crate) fn common_baseline(runs: &[Run]) -> Option<&str> {
+    let first = runs.first()?.doc.baseline.as_deref()?;
+    runs.iter()
+        .all(|r| r.doc.baseline.as_deref() == Some(first))
+        .then_some(first)
+}
+
 /// `v` with `digits` significant digits, in plain notation from 1e-4 up.
 pub(crate) fn sig(v: f64, digits: i32) -> String {
     if !v.is_finite() {

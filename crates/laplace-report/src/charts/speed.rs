@@ -54,12 +54,13 @@ impl Chart for Speed {
             hi: 1.0,
         });
 
+        let baseline = crate::model::common_baseline(&data.runs).unwrap_or("baseline");
         let subtitle = match common {
             Some(p) => format!(
-                "{}. Longer is faster; labels: best time / baseline's.",
+                "{}. Longer is faster; labels: best time / {baseline}'s.",
                 problem_text(p)
             ),
-            None => "Longer is faster; labels: best time / baseline's best time.".to_string(),
+            None => format!("Longer is faster; labels: best time / {baseline}'s best time."),
         };
         let x_desc = if scale.log {
             "MLUP/s (million lattice updates per second, log scale)"
