@@ -23,6 +23,7 @@ pub static KERNELS: &[Kernel] = &[
     laplace_rust::kernel!("rust/array-flat-recip", Jacobi, array_flat_recip, cost = Cost::JacobiReciprocal),
     laplace_rust::kernel!("rust/array-tblock", Jacobi, array_tblock),
     laplace_rust::kernel!("rust/array-rayon", Jacobi, array_rayon, parallel = true),
+    laplace_rust::kernel!("rust/array-threads", Jacobi, array_threads, parallel = true),
     laplace_rust::kernel!("rust/redblack", RedBlackSor, redblack),
     // C: laplace_c::kernel!(name, Scheme, symbol in c_kernels/laplace_c.h, source in c_kernels/)
     laplace_c::kernel!("c/loop", GaussSeidel, laplace_c_loop, "loop.c"),

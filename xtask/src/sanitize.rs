@@ -68,9 +68,13 @@ pub fn sanitize(extra: &[String]) -> Result<()> {
         // halt_on_error: the first finding ends the test binary with exit
         // code 1, so `cargo test` fails. (The kernels are also compiled with
         // -fno-sanitize-recover=all, so UBSan halts even without these.)
+        // allocator_may_return_null: an impossible grid must reach the
+        // program's fallible allocation (and its "out of memory" error), as
+        // without ASan, instead of ASan aborting first.
         .env(
             "ASAN_OPTIONS",
-            "halt_on_error=1:detect_leaks=1:check_initialization_order=1:strict_init_order=1",
+            "halt_on_error=1:detect_leaks=1:check_initialization_order=1:strict_init_order=1:\
+             allocator_may_return_null=1",
         )
         .env("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1");
     status(cmd, "the sanitizer build (ASan + UBSan)")
