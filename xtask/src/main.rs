@@ -55,6 +55,7 @@ fn run() -> Result<()> {
                     "run",
                     "--report",
                     "reports",
+                    "--thread-sweep",
                 ],
                 rest,
             )
