@@ -2,6 +2,7 @@
 //! building blocks.
 
 pub mod bounds;
+pub mod external;
 pub mod fsutil;
 pub mod list;
 pub mod machine;

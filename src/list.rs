@@ -1,55 +1,93 @@
-//! `shootout list`: every registered kernel with its scheme and flags.
+//! `shootout list`: every kernel with its scheme and flags, and whether each
+//! external kernel can run here.
 
 use serde::Serialize;
 
-use crate::registry::KERNELS;
-use laplace_core::{Kernel, Scheme, short_flags};
+use crate::registry::{Entry, Registry};
+use laplace_core::{Scheme, short_flags};
 
 /// One kernel as `shootout list --format json` prints it.
 #[derive(Debug, Clone, Serialize)]
 pub struct KernelRow {
     /// `language/form[-variant]`.
     pub name: &'static str,
-    /// `rust`, `c`, `fortran`.
+    /// `rust`, `c`, `fortran`, `python`, ...
     pub language: &'static str,
     /// Form and variant, e.g. `array-fastmath`.
     pub form: &'static str,
-    /// `jacobi` or `gauss-seidel`.
+    /// `jacobi`, `gauss-seidel` or `red-black-sor`.
     pub scheme: Scheme,
-    /// The compile flags.
-    pub flags: &'static str,
-    /// Compiler and version.
-    pub compiler: &'static str,
-    /// Source file, relative to the repository root.
-    pub source: &'static str,
+    /// The compile flags (external kernels report theirs when they run).
+    pub flags: String,
+    /// Compiler and version (`external` for external kernels).
+    pub compiler: String,
+    /// Source file or manifest, relative to the repository root when inside it.
+    pub source: String,
     /// Verification tolerance (max absolute difference from the reference).
     pub tolerance: f64,
+    /// `compiled` or `external`.
+    pub kind: &'static str,
+    /// Why the kernel cannot run here, if it cannot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unavailable: Option<String>,
 }
 
-impl From<&Kernel> for KernelRow {
-    fn from(k: &Kernel) -> Self {
-        KernelRow {
-            name: k.name,
-            language: k.language(),
-            form: k.form(),
+fn row(e: Entry<'_>) -> KernelRow {
+    let name = e.name();
+    let (language, form) = name.split_once('/').unwrap_or((name, ""));
+    match e {
+        Entry::Compiled(k) => KernelRow {
+            name,
+            language,
+            form,
             scheme: k.scheme,
-            flags: k.build.flags,
-            compiler: k.build.compiler,
-            source: k.source,
+            flags: k.build.flags.to_string(),
+            compiler: k.build.compiler.to_string(),
+            source: k.source.to_string(),
             tolerance: k.tolerance,
+            kind: "compiled",
+            unavailable: None,
+        },
+        Entry::External(x) => {
+            let root = std::path::Path::new(crate::external::PROJECT_ROOT);
+            KernelRow {
+                name,
+                language,
+                form,
+                scheme: x.scheme,
+                flags: x.command_text(),
+                compiler: "external".into(),
+                source: x
+                    .manifest
+                    .strip_prefix(root)
+                    .unwrap_or(&x.manifest)
+                    .display()
+                    .to_string(),
+                tolerance: x.tolerance,
+                kind: "external",
+                unavailable: x.availability().err(),
+            }
         }
     }
 }
 
-/// Every registered kernel as rows.
-pub fn rows() -> Vec<KernelRow> {
-    KERNELS.iter().map(KernelRow::from).collect()
+/// Every kernel of `registry` as rows; external kernels are checked for
+/// availability (which runs their check commands).
+pub fn rows(registry: &Registry) -> Vec<KernelRow> {
+    registry.entries().into_iter().map(row).collect()
 }
 
-/// The table `shootout list` prints.
-pub fn table() -> String {
-    let rows = rows();
-    let flags: Vec<String> = rows.iter().map(|r| short_flags(r.flags)).collect();
+/// The table `shootout list` prints: flags for compiled kernels, the command
+/// for external ones, and why an unavailable kernel cannot run.
+pub fn table(rows: &[KernelRow]) -> String {
+    let what: Vec<String> = rows
+        .iter()
+        .map(|r| match (&r.unavailable, r.kind) {
+            (Some(why), _) => format!("UNAVAILABLE: {why}"),
+            (None, "external") => format!("external: {}", r.flags),
+            (None, _) => short_flags(&r.flags),
+        })
+        .collect();
     let w = |f: &dyn Fn(&KernelRow) -> usize, head: &str| {
         rows.iter().map(f).max().unwrap_or(0).max(head.len())
     };
@@ -61,7 +99,7 @@ pub fn table() -> String {
         "{:wn$}  {:wl$}  {:wf$}  {:ws$}  flags\n",
         "kernel", "language", "form", "scheme"
     );
-    for (r, f) in rows.iter().zip(&flags) {
+    for (r, f) in rows.iter().zip(&what) {
         out += &format!(
             "{:wn$}  {:wl$}  {:wf$}  {:ws$}  {f}\n",
             r.name, r.language, r.form, r.scheme

@@ -7,21 +7,29 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use laplace_core::Problem;
+use laplace_shootout::registry::{Entry, Registry};
 use laplace_shootout::runner::{self, DEFAULT_BASELINE, DEFAULT_REPEAT, RunOptions};
-use laplace_shootout::{fsutil, list, probe, progress, registry, select, table};
+use laplace_shootout::{external, fsutil, list, probe, progress, select, table};
 
-/// Races one Laplace-equation kernel across Rust, C and Fortran, verified
-/// against a reference of its own scheme before any time is reported.
+/// Races one Laplace-equation kernel across Rust, C, Fortran and Python,
+/// verified against a reference of its own scheme before any time is reported.
 #[derive(Debug, Parser)]
 #[command(name = "shootout", version, about)]
 struct Cli {
+    /// Folder of external-kernel manifests (*.toml).
+    #[arg(long, global = true, value_name = "DIR", env = "SHOOTOUT_EXTERNAL_DIR", default_value = external::DEFAULT_DIR)]
+    external: PathBuf,
+    /// Leave external kernels out (compiled kernels only).
+    #[arg(long, global = true)]
+    no_external: bool,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// List every registered kernel with its scheme and compile flags.
+    /// List every registered kernel with its scheme and compile flags, and
+    /// whether each external kernel can run here.
     List {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -139,15 +147,23 @@ fn main() -> ExitCode {
 }
 
 fn dispatch(cli: Cli) -> Result<ExitCode> {
+    let registry = || -> Result<Registry> {
+        if cli.no_external {
+            Ok(Registry::compiled())
+        } else {
+            Ok(Registry::load(&cli.external)?)
+        }
+    };
     match cli.command {
         Command::List { format } => {
+            let rows = list::rows(&registry()?);
             match format {
-                Format::Table => print!("{}", list::table()),
-                Format::Json => println!("{}", serde_json::to_string_pretty(&list::rows())?),
+                Format::Table => print!("{}", list::table(&rows)),
+                Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run(args) => run(args),
+        Command::Run(args) => run(args, &registry()?),
         Command::Report {
             results,
             criterion,
@@ -191,8 +207,8 @@ fn report(results: Vec<PathBuf>, criterion: PathBuf, out: PathBuf) -> Result<()>
     Ok(())
 }
 
-/// Exit code 0 when every kernel verified, 1 when any failed.
-fn run(args: RunArgs) -> Result<ExitCode> {
+/// Exit code 0 when every kernel that could run verified, 1 when any failed.
+fn run(args: RunArgs, registry: &Registry) -> Result<ExitCode> {
     let problem = Problem {
         omega: args.omega,
         ..Problem::new(args.nx, args.ny, args.dx, args.dy, args.iters)?
@@ -204,12 +220,16 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             args.tolerance
         );
     }
-    let kernels = select::select(registry::KERNELS, &args.kernels)?;
-    if registry::find(&args.baseline).is_none() {
+    let entries = registry.entries();
+    let kernels: Vec<Entry<'_>> = select::select(&entries, |e| e.name(), &args.kernels)?
+        .into_iter()
+        .map(|k| entries[k])
+        .collect();
+    if registry.find(&args.baseline).is_none() {
         anyhow::bail!(
             "unknown baseline `{}`{}",
             args.baseline,
-            select::select(registry::KERNELS, std::slice::from_ref(&args.baseline))
+            select::select(&entries, |e| e.name(), std::slice::from_ref(&args.baseline))
                 .err()
                 .map_or_else(String::new, |e| e.to_string().replacen(
                     "no kernel matches",
@@ -261,7 +281,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         fsutil::write_atomic(&path, &serde_json::to_vec_pretty(&doc)?)?;
         report(vec![path], args.criterion.clone(), dir.clone())?;
     }
-    let failed = doc.results.iter().filter(|r| !r.verified).count();
+    let failed = doc.results.iter().filter(|r| r.failed()).count();
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {

@@ -3,8 +3,15 @@
 //! Tests, the command line, the benches and the reports iterate over
 //! [`KERNELS`], so a kernel added here is verified, timed and plotted with no
 //! other change. Names read `language/form[-variant]`.
+//!
+//! Kernels that Cargo does not build (Python, ...) register with a manifest
+//! in `kernels/external/` instead of a line here; [`Registry`] lists both.
 
-use laplace_core::{Cost, Kernel};
+use std::path::Path;
+
+use laplace_core::{Cost, Kernel, Scheme};
+
+use crate::external::{self, ExternalError, ExternalKernel};
 
 /// Every registered kernel, one line each (kept on one line by `rustfmt::skip`).
 #[rustfmt::skip]
@@ -50,6 +57,93 @@ pub fn find(name: &str) -> Option<&'static Kernel> {
     KERNELS.iter().find(|k| k.name == name)
 }
 
+/// One kernel of the race: compiled into this binary, or external.
+#[derive(Debug, Clone, Copy)]
+pub enum Entry<'a> {
+    /// A line of [`KERNELS`].
+    Compiled(&'static Kernel),
+    /// A manifest of `kernels/external/`.
+    External(&'a ExternalKernel),
+}
+
+impl Entry<'_> {
+    /// `language/form[-variant]`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Entry::Compiled(k) => k.name,
+            Entry::External(k) => k.name,
+        }
+    }
+
+    /// The iteration it runs.
+    pub fn scheme(&self) -> Scheme {
+        match self {
+            Entry::Compiled(k) => k.scheme,
+            Entry::External(k) => k.scheme,
+        }
+    }
+
+    /// Its verification tolerance.
+    pub fn tolerance(&self) -> f64 {
+        match self {
+            Entry::Compiled(k) => k.tolerance,
+            Entry::External(k) => k.tolerance,
+        }
+    }
+
+    /// What bounds its speed.
+    pub fn cost(&self) -> Cost {
+        match self {
+            Entry::Compiled(k) => k.cost,
+            Entry::External(k) => k.cost,
+        }
+    }
+
+    /// Whether it uses the threads it is offered.
+    pub fn parallel(&self) -> bool {
+        match self {
+            Entry::Compiled(k) => k.parallel,
+            Entry::External(k) => k.parallel,
+        }
+    }
+}
+
+/// Every kernel of the race: [`KERNELS`], then the external kernels.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    /// The external kernels, in manifest file-name order.
+    pub external: Vec<ExternalKernel>,
+}
+
+impl Registry {
+    /// The compiled kernels plus the manifests of `dir`.
+    pub fn load(dir: &Path) -> Result<Registry, ExternalError> {
+        let taken: Vec<&str> = KERNELS.iter().map(|k| k.name).collect();
+        Ok(Registry {
+            external: external::load_dir(dir, &taken)?,
+        })
+    }
+
+    /// The compiled kernels only.
+    pub fn compiled() -> Registry {
+        Registry::default()
+    }
+
+    /// Every entry, compiled first.
+    pub fn entries(&self) -> Vec<Entry<'_>> {
+        KERNELS
+            .iter()
+            .map(Entry::Compiled)
+            .chain(self.external.iter().map(Entry::External))
+            .collect()
+    }
+
+    /// The entry called `name`.
+    pub fn find(&self, name: &str) -> Option<Entry<'_>> {
+        self.entries().into_iter().find(|e| e.name() == name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,24 +153,17 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for k in KERNELS {
             assert!(seen.insert(k.name), "{} is registered twice", k.name);
-            let (lang, form) = k.name.split_once('/').expect("language/form");
-            let ok = |s: &str| {
-                !s.is_empty()
-                    && s.bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            };
             assert!(
-                ok(lang) && ok(form),
+                external::well_formed(k.name),
                 "{} is not language/form[-variant]",
                 k.name
             );
-            assert!(!form.starts_with('-') && !form.ends_with('-'), "{}", k.name);
         }
     }
 
     #[test]
     fn every_source_file_exists() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         for k in KERNELS {
             assert!(
                 root.join(k.source).is_file(),

@@ -1,27 +1,33 @@
 //! `shootout run`: verify every selected kernel, then time it.
 //!
-//! For each kernel: one run on a fresh grid, compared with the reference of
-//! its scheme (a kernel that fails is reported FAILED and never timed); then
-//! one untimed warm-up and `repeat` timed runs, each from a fresh initial
-//! grid, timing only the kernel call.
+//! For each compiled kernel: one run on a fresh grid, compared with the
+//! reference of its scheme (a kernel that fails is reported FAILED and never
+//! timed); then one untimed warm-up and `repeat` timed runs, each from a
+//! fresh initial grid, timing only the kernel call.
+//!
+//! For each external kernel: an availability check (a missing runtime makes
+//! it *unavailable*, not failed), then `repeat` invocations, every one
+//! verified, each timed by the kernel itself (see [`crate::external`]).
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
+use std::collections::hash_map::Entry as Slot;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use laplace_core::results::{
-    KernelResult, Probe, ProblemSpec, ResultsDoc, SCHEMA_VERSION, ThreadPoint,
+    ExternalRun, KernelResult, Probe, ProblemSpec, ResultsDoc, SCHEMA_VERSION, ThreadPoint,
 };
-use laplace_core::verify::{Diff, VerifyError, check};
+use laplace_core::verify::{Diff, VerifyError, check, check_within};
 use laplace_core::{Grid, InputError, Kernel, KernelError, Problem, Scheme, npy, reference};
 use thiserror::Error;
 
 use crate::bounds;
+use crate::external::ExternalKernel;
 use crate::fsutil;
 use crate::machine;
 use crate::progress::Progress;
+use crate::registry::Entry;
 
 /// The kernel whose time the `relative` column divides by, unless
 /// `--baseline` says otherwise: the post's NumPy update (Jacobi on whole
@@ -67,11 +73,14 @@ pub enum RunError {
     /// A file could not be written.
     #[error(transparent)]
     Io(#[from] fsutil::FsError),
+    /// The scratch folder of an external kernel could not be made.
+    #[error("preparing the input of an external kernel: {0}")]
+    Scratch(#[from] std::io::Error),
 }
 
 /// Runs `kernels` on `opts.problem` and returns the results document.
 pub fn run(
-    kernels: &[&Kernel],
+    kernels: &[Entry<'_>],
     opts: &RunOptions,
     progress: &mut dyn Progress,
 ) -> Result<ResultsDoc, RunError> {
@@ -82,52 +91,33 @@ pub fn run(
     let max_sweeps = (CONVERGENCE_BUDGET / p.interior().max(1) as f64) as usize;
     let mut results = Vec::with_capacity(kernels.len());
     progress.begin(kernels.len());
-    for k in kernels {
-        progress.step(k.name, "reference");
-        if let Entry::Vacant(slot) = references.entry(k.scheme) {
-            slot.insert(reference::solve(k.scheme, &p)?);
+    for e in kernels {
+        let (name, scheme) = (e.name(), e.scheme());
+        progress.step(name, "reference");
+        if let Slot::Vacant(slot) = references.entry(scheme) {
+            slot.insert(reference::solve(scheme, &p)?);
         }
-        if let Entry::Vacant(slot) = sweeps.entry(k.scheme) {
-            progress.step(k.name, "convergence");
+        if let Slot::Vacant(slot) = sweeps.entry(scheme) {
+            progress.step(name, "convergence");
             slot.insert(reference::sweeps_to_tolerance(
-                k.scheme,
+                scheme,
                 &p,
                 opts.tolerance,
                 max_sweeps,
             )?);
         }
-        progress.step(k.name, "verify");
-        let mut result = blank_result(k);
-        result.sweeps_to_tolerance = sweeps[&k.scheme];
-        match verify(k, &p, opts.threads, &references[&k.scheme]) {
-            Ok((grid, diff)) => {
-                result.verified = true;
-                result.max_abs_diff = finite(diff.max_abs);
-                if let Some(dir) = &opts.save_grids {
-                    result.grid_file = Some(save_grid(dir, k.name, &p, &grid)?);
-                }
-                progress.step(k.name, "time");
-                match time(k, &p, opts.threads, opts.repeat) {
-                    Ok(times) => set_times(&mut result, &p, &times),
-                    Err(e) => fail(&mut result, e.to_string()),
-                }
-                if opts.thread_sweep && k.parallel && result.verified {
-                    progress.step(k.name, "thread sweep");
-                    match thread_sweep(k, &p, opts.threads, opts.repeat) {
-                        Ok(points) => result.thread_scaling = points,
-                        Err(e) => fail(&mut result, e.to_string()),
-                    }
-                }
+        let mut result = blank_result(e);
+        result.sweeps_to_tolerance = sweeps[&scheme];
+        match e {
+            Entry::Compiled(k) => {
+                run_compiled(k, opts, &references[&scheme], &mut result, progress)?;
             }
-            Err(e) => {
-                if let VerifyError::Mismatch { diff, .. } = &e {
-                    result.max_abs_diff = finite(diff.max_abs);
-                }
-                fail(&mut result, e.to_string());
+            Entry::External(x) => {
+                run_external(x, opts, &references[&scheme], &mut result, progress)?;
             }
         }
         results.push(result);
-        progress.done(k.name);
+        progress.done(name);
     }
     progress.finish();
     set_relative(&mut results, &opts.baseline);
@@ -142,8 +132,8 @@ pub fn run(
         tolerance: opts.tolerance,
     };
     if let Some(probe) = &opts.probe {
-        for (r, k) in results.iter_mut().zip(kernels) {
-            set_bound(r, k, &problem, probe, opts.threads);
+        for (r, e) in results.iter_mut().zip(kernels) {
+            set_bound(r, e, &problem, probe, opts.threads);
         }
     }
     Ok(ResultsDoc {
@@ -156,20 +146,165 @@ pub fn run(
     })
 }
 
+/// Verifies, then times, a kernel compiled into this binary.
+fn run_compiled(
+    k: &Kernel,
+    opts: &RunOptions,
+    reference: &Grid,
+    result: &mut KernelResult,
+    progress: &mut dyn Progress,
+) -> Result<(), RunError> {
+    let p = &opts.problem;
+    progress.step(k.name, "verify");
+    match verify(k, p, opts.threads, reference) {
+        Ok((grid, diff)) => {
+            result.verified = true;
+            result.max_abs_diff = finite(diff.max_abs);
+            if let Some(dir) = &opts.save_grids {
+                result.grid_file = Some(save_grid(dir, k.name, p, &grid)?);
+            }
+            progress.step(k.name, "time");
+            match time(k, p, opts.threads, opts.repeat) {
+                Ok(times) => set_times(result, p, &times),
+                Err(e) => fail(result, e.to_string()),
+            }
+            if opts.thread_sweep && k.parallel && result.verified {
+                progress.step(k.name, "thread sweep");
+                match thread_sweep(k, p, opts.threads, opts.repeat) {
+                    Ok(points) => result.thread_scaling = points,
+                    Err(e) => fail(result, e.to_string()),
+                }
+            }
+        }
+        Err(e) => {
+            if let VerifyError::Mismatch { diff, .. } = &e {
+                result.max_abs_diff = finite(diff.max_abs);
+            }
+            fail(result, e.to_string());
+        }
+    }
+    Ok(())
+}
+
+/// Checks that an external kernel can run, then runs it `repeat` times,
+/// verifying every invocation and keeping the times it reports (scaled to
+/// the whole problem if it runs fewer sweeps).
+fn run_external(
+    x: &ExternalKernel,
+    opts: &RunOptions,
+    full_reference: &Grid,
+    result: &mut KernelResult,
+    progress: &mut dyn Progress,
+) -> Result<(), RunError> {
+    let p = &opts.problem;
+    progress.step(x.name, "check");
+    if let Err(reason) = x.availability() {
+        result.unavailable = Some(reason);
+        return Ok(());
+    }
+    let sweeps_run = x.sweeps_for(p.iters);
+    let run_problem = Problem {
+        iters: sweeps_run,
+        ..*p
+    };
+    let short_reference;
+    let reference = if sweeps_run == p.iters {
+        full_reference
+    } else {
+        short_reference = reference::solve(x.scheme, &run_problem)?;
+        &short_reference
+    };
+    let scale = if sweeps_run == 0 {
+        1.0
+    } else {
+        p.iters as f64 / sweeps_run as f64
+    };
+    let work = tempfile::Builder::new()
+        .prefix("shootout-external-")
+        .tempdir()?;
+    let input = work.path().join("input.npy");
+    let mut bytes = Vec::with_capacity(p.cells() * 8 + 128);
+    npy::write(&mut bytes, p.nx, p.ny, &p.initial_grid()?)?;
+    std::fs::write(&input, bytes)?;
+    let mut times = Vec::with_capacity(opts.repeat);
+    let mut walls = Vec::with_capacity(opts.repeat);
+    let mut last = None;
+    for run in 0..opts.repeat {
+        progress.step(x.name, if run == 0 { "verify" } else { "time" });
+        let mut out = match x.invoke(&run_problem, opts.threads, &input, work.path()) {
+            Ok(out) => out,
+            Err(e) => {
+                fail(result, e.to_string());
+                return Ok(());
+            }
+        };
+        fault_injection::apply(x.name, &mut out.grid);
+        match check_within(
+            x.name,
+            x.scheme,
+            x.tolerance,
+            &run_problem,
+            &out.grid,
+            reference,
+        ) {
+            Ok(diff) => {
+                let worst = result.max_abs_diff.unwrap_or(0.0).max(diff.max_abs);
+                result.max_abs_diff = finite(worst);
+            }
+            Err(e) => {
+                if let VerifyError::Mismatch { diff, .. } = &e {
+                    result.max_abs_diff = finite(diff.max_abs);
+                }
+                fail(result, e.to_string());
+                return Ok(());
+            }
+        }
+        times.push(out.sweep_s * scale);
+        walls.push(out.process_s);
+        last = Some(out);
+    }
+    let Some(last) = last else {
+        return Ok(());
+    };
+    result.verified = true;
+    result.compiler = last.runtime;
+    result.flags = last.flags;
+    // The grid of a shortened run is not the problem's answer: not saved.
+    if let (Some(dir), false) = (&opts.save_grids, sweeps_run < p.iters) {
+        result.grid_file = Some(save_grid(dir, x.name, p, &last.grid)?);
+    }
+    set_times(result, p, &times);
+    result.external = Some(ExternalRun {
+        manifest: x.manifest.display().to_string(),
+        command: x.command_text(),
+        sweeps_run,
+        extrapolated: sweeps_run < p.iters,
+        invocations: times.len(),
+        process_median_s: summary(&walls).map(|(_, median, _)| median),
+    });
+    Ok(())
+}
+
 fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
-fn blank_result(k: &Kernel) -> KernelResult {
+fn blank_result(e: &Entry<'_>) -> KernelResult {
+    let name = e.name();
+    let (flags, compiler) = match e {
+        Entry::Compiled(k) => (k.build.flags.to_string(), k.build.compiler.to_string()),
+        // Filled in from the kernel's own report once it has run.
+        Entry::External(_) => (String::new(), String::new()),
+    };
     KernelResult {
-        kernel: k.name.to_string(),
-        language: k.language().to_string(),
-        form: k.form().to_string(),
-        scheme: k.scheme,
-        flags: k.build.flags.to_string(),
-        compiler: k.build.compiler.to_string(),
+        kernel: name.to_string(),
+        language: name.split_once('/').map_or(name, |(l, _)| l).to_string(),
+        form: name.split_once('/').map_or("", |(_, f)| f).to_string(),
+        scheme: e.scheme(),
+        flags,
+        compiler,
         verified: false,
-        tolerance: k.tolerance,
+        tolerance: e.tolerance(),
         max_abs_diff: None,
         error: None,
         best_s: None,
@@ -180,12 +315,14 @@ fn blank_result(k: &Kernel) -> KernelResult {
         grid_file: None,
         sweeps_to_tolerance: None,
         time_to_solution_s: None,
-        cost: Some(k.cost),
+        cost: Some(e.cost()),
         bound_mlups: None,
         bound_limit: None,
         percent_of_bound: None,
         cycles_per_update: None,
         thread_scaling: Vec::new(),
+        unavailable: None,
+        external: None,
     }
 }
 
@@ -285,14 +422,14 @@ fn set_times(result: &mut KernelResult, p: &Problem, times: &[f64]) {
 }
 
 /// The kernel's bound on this machine, its share of it, and cycles per update.
-fn set_bound(r: &mut KernelResult, k: &Kernel, p: &ProblemSpec, probe: &Probe, threads: usize) {
-    let Some(b) = bounds::bound(k.cost, k.parallel, threads, p, probe) else {
+fn set_bound(r: &mut KernelResult, e: &Entry<'_>, p: &ProblemSpec, probe: &Probe, threads: usize) {
+    let Some(b) = bounds::bound(e.cost(), e.parallel(), threads, p, probe) else {
         return;
     };
     r.percent_of_bound = r.mlups.map(|m| 100.0 * m / b.mlups);
     r.bound_mlups = Some(b.mlups);
     r.bound_limit = Some(b.limit);
-    let workers = if k.parallel { threads as f64 } else { 1.0 };
+    let workers = if e.parallel() { threads as f64 } else { 1.0 };
     r.cycles_per_update = match (r.mlups, probe.cycle_s) {
         (Some(m), Some(c)) => Some(workers / (m * 1e6 * c)),
         _ => None,
@@ -351,7 +488,7 @@ mod tests {
     #[test]
     fn median_and_spread() {
         let p = Problem::new(12, 12, 0.1, 0.1, 100).unwrap();
-        let mut r = blank_result(&crate::registry::KERNELS[0]);
+        let mut r = blank_result(&Entry::Compiled(&crate::registry::KERNELS[0]));
         set_times(&mut r, &p, &[3.0, 1.0, 2.0, 10.0]);
         assert_eq!(
             (r.best_s, r.median_s, r.max_s),

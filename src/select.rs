@@ -1,6 +1,5 @@
 //! Choosing kernels by name: `--kernels PATTERN`, a substring or a glob.
 
-use laplace_core::Kernel;
 use thiserror::Error;
 
 /// A pattern that matches no registered kernel.
@@ -10,10 +9,10 @@ pub struct NoMatch {
     /// The pattern given.
     pub pattern: String,
     /// Registered names close to it.
-    pub close: Vec<&'static str>,
+    pub close: Vec<String>,
 }
 
-fn hint(close: &[&str]) -> String {
+fn hint(close: &[String]) -> String {
     if close.is_empty() {
         " (see `shootout list`)".into()
     } else {
@@ -45,32 +44,41 @@ fn glob(p: &[u8], s: &[u8]) -> bool {
     }
 }
 
-/// The kernels matching any of `patterns` (all of them if none), in registry
-/// order. A pattern that matches nothing is an error naming close names.
-pub fn select<'k>(kernels: &'k [Kernel], patterns: &[String]) -> Result<Vec<&'k Kernel>, NoMatch> {
+/// The items whose names match any of `patterns` (all of them if none), in
+/// their order. A pattern that matches nothing is an error naming close names.
+pub fn select<T>(
+    items: &[T],
+    name: impl Fn(&T) -> &str,
+    patterns: &[String],
+) -> Result<Vec<usize>, NoMatch> {
     for p in patterns {
-        if !kernels.iter().any(|k| matches(p, k.name)) {
+        if !items.iter().any(|k| matches(p, name(k))) {
             return Err(NoMatch {
                 pattern: p.clone(),
-                close: close_names(kernels, p),
+                close: close_names(items.iter().map(&name), p),
             });
         }
     }
-    Ok(kernels
+    Ok(items
         .iter()
-        .filter(|k| patterns.is_empty() || patterns.iter().any(|p| matches(p, k.name)))
+        .enumerate()
+        .filter(|(_, k)| patterns.is_empty() || patterns.iter().any(|p| matches(p, name(k))))
+        .map(|(i, _)| i)
         .collect())
 }
 
 /// Up to three names within a small edit distance of `pattern`.
-fn close_names(kernels: &[Kernel], pattern: &str) -> Vec<&'static str> {
-    let mut scored: Vec<(usize, &'static str)> = kernels
-        .iter()
-        .map(|k| (edit_distance(pattern, k.name), k.name))
+fn close_names<'n>(names: impl Iterator<Item = &'n str>, pattern: &str) -> Vec<String> {
+    let mut scored: Vec<(usize, &str)> = names
+        .map(|n| (edit_distance(pattern, n), n))
         .filter(|&(d, name)| d <= name.len().max(pattern.len()) / 2)
         .collect();
     scored.sort();
-    scored.into_iter().take(3).map(|(_, n)| n).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, n)| n.to_string())
+        .collect()
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -102,6 +110,20 @@ mod tests {
         assert!(matches("[cr]*/loop", "c/loop"));
         assert!(matches("?/loop", "c/loop"));
         assert!(!matches("?/loop", "rust/loop"));
+    }
+
+    #[test]
+    fn select_keeps_order_and_suggests() {
+        let names = ["c/loop", "rust/loop", "rust/array"];
+        let pick = |p: &[&str]| {
+            let p: Vec<String> = p.iter().map(|s| s.to_string()).collect();
+            select(&names, |n| n, &p)
+        };
+        assert_eq!(pick(&[]), Ok(vec![0, 1, 2]));
+        assert_eq!(pick(&["rust/", "c/"]), Ok(vec![0, 1, 2]));
+        assert_eq!(pick(&["array"]), Ok(vec![2]));
+        let err = pick(&["rust/lop"]).unwrap_err();
+        assert_eq!(err.close[0], "rust/loop");
     }
 
     #[test]

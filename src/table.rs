@@ -104,7 +104,28 @@ pub fn render(doc: &ResultsDoc, baseline: &str) -> String {
             "(the baseline {baseline} was not run, so the relative column is empty)"
         );
     }
-    for r in doc.results.iter().filter(|r| !r.verified) {
+    for r in &doc.results {
+        if let Some(x) = r.external.as_ref().filter(|x| x.extrapolated) {
+            let _ = writeln!(
+                out,
+                "{}*: ran {} sweeps per invocation; its times are scaled to {} sweeps (extrapolated)",
+                r.kernel, x.sweeps_run, p.iters
+            );
+        }
+    }
+    if doc.results.iter().any(|r| r.external.is_some()) {
+        let _ = writeln!(
+            out,
+            "external kernels (python/...) time their own sweep loop and report it; \
+             the wall time of each whole process is in --json (external.process_median_s)"
+        );
+    }
+    for r in &doc.results {
+        if let Some(why) = &r.unavailable {
+            let _ = writeln!(out, "unavailable {}: {why}", r.kernel);
+        }
+    }
+    for r in doc.results.iter().filter(|r| r.failed()) {
         let _ = writeln!(
             out,
             "FAILED {}: {}",
@@ -118,13 +139,22 @@ pub fn render(doc: &ResultsDoc, baseline: &str) -> String {
 fn row(r: &KernelResult) -> [String; 12] {
     let mlups = r.mlups.map_or_else(|| "-".into(), |m| format!("{m:.0}"));
     [
-        if r.verified {
-            r.kernel.clone()
-        } else {
+        if r.unavailable.is_some() {
+            format!("{} unavailable", r.kernel)
+        } else if !r.verified {
             format!("{} FAILED", r.kernel)
+        } else if r.extrapolated() {
+            format!("{}*", r.kernel)
+        } else {
+            r.kernel.clone()
         },
         r.scheme.to_string(),
-        short_flags(&r.flags),
+        if r.external.is_some() {
+            // A runtime's own words, not a compiler command line.
+            r.flags.clone()
+        } else {
+            short_flags(&r.flags)
+        },
         secs(r.best_s),
         secs(r.median_s),
         mlups,

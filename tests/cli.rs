@@ -39,7 +39,8 @@ fn tmp(name: &str) -> PathBuf {
 
 #[test]
 fn list_json_has_every_kernel_with_scheme_and_flags() {
-    let out = shootout(&["list", "--format", "json"]);
+    // Compiled kernels only: tests/external.rs covers the external ones.
+    let out = shootout(&["list", "--no-external", "--format", "json"]);
     assert!(out.status.success());
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows.len(), KERNELS.len());
@@ -56,7 +57,7 @@ fn list_json_has_every_kernel_with_scheme_and_flags() {
             "{flags}"
         );
     }
-    let table = shootout(&["list"]);
+    let table = shootout(&["list", "--no-external"]);
     let (stdout, _) = text(&table);
     for k in KERNELS {
         assert!(stdout.contains(k.name), "{stdout}");
@@ -70,6 +71,7 @@ fn run_writes_json_and_grids_that_match_the_reference() {
     let grids = dir.join("grids");
     let out = shootout(&[
         "run",
+        "--no-external",
         "--nx",
         "12",
         "--ny",

@@ -205,17 +205,22 @@ fn cache_sizes() -> (usize, usize) {
     (l2, llc.unwrap_or(l2.max(32 << 20)))
 }
 
-/// Where the probe of this host is cached: `$SHOOTOUT_CACHE_DIR`, else
+/// The cache folder: `$SHOOTOUT_CACHE_DIR`, else
 /// `$XDG_CACHE_HOME/laplace-shootout`, else `~/.cache/laplace-shootout`.
-pub fn cache_path() -> Option<PathBuf> {
-    let dir = std::env::var_os("SHOOTOUT_CACHE_DIR")
+pub fn cache_dir() -> Option<PathBuf> {
+    std::env::var_os("SHOOTOUT_CACHE_DIR")
         .map(PathBuf::from)
         .or_else(|| {
             std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("laplace-shootout"))
         })
         .or_else(|| {
             std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/laplace-shootout"))
-        })?;
+        })
+}
+
+/// Where the probe of this host is cached, in [`cache_dir`].
+pub fn cache_path() -> Option<PathBuf> {
+    let dir = cache_dir()?;
     let slug: String = format!("{}-{}", machine::host(), machine::cpu_model())
         .chars()
         .map(|c| {

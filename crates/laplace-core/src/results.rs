@@ -146,6 +146,34 @@ pub struct KernelResult {
     /// thread count from 1 to `provenance.threads`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub thread_scaling: Vec<ThreadPoint>,
+    /// Why the kernel could not run here (an external kernel whose runtime is
+    /// missing): neither verified nor failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unavailable: Option<String>,
+    /// For external kernels: how they were run and timed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external: Option<ExternalRun>,
+}
+
+/// How an external kernel was run. Its times are the kernel's own timing of
+/// its sweep loop (the runner cannot time inside another process), scaled
+/// to the problem's sweeps when it ran fewer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExternalRun {
+    /// The manifest it was loaded from.
+    pub manifest: String,
+    /// The command, as the manifest gives it.
+    pub command: String,
+    /// Sweeps each invocation ran; fewer than `problem.iters` means the
+    /// times were extrapolated.
+    pub sweeps_run: usize,
+    /// Whether the times are scaled from `sweeps_run` sweeps.
+    pub extrapolated: bool,
+    /// Invocations timed (each also verified).
+    pub invocations: usize,
+    /// Median wall time of the whole process (start-up, imports, compilation
+    /// and I/O included), seconds, not scaled.
+    pub process_median_s: Option<f64>,
 }
 
 /// One point of a thread sweep.
@@ -162,6 +190,16 @@ pub struct ThreadPoint {
 }
 
 impl KernelResult {
+    /// Whether the times are scaled from fewer sweeps than the problem's.
+    pub fn extrapolated(&self) -> bool {
+        self.external.as_ref().is_some_and(|e| e.extrapolated)
+    }
+
+    /// Whether the kernel ran and failed (unavailable kernels did not run).
+    pub fn failed(&self) -> bool {
+        !self.verified && self.unavailable.is_none()
+    }
+
     /// `max_s / best_s`: 1.0 on a quiet machine.
     pub fn spread(&self) -> Option<f64> {
         Some(self.max_s? / self.best_s?)

@@ -111,19 +111,39 @@ pub fn check(
     grid: &[f64],
     reference: &Grid,
 ) -> Result<Diff, VerifyError> {
+    check_within(
+        kernel.name,
+        kernel.scheme,
+        kernel.tolerance,
+        problem,
+        grid,
+        reference,
+    )
+}
+
+/// [`check`] for a kernel described by name, scheme and tolerance (external
+/// kernels, which have no [`Kernel`] entry point).
+pub fn check_within(
+    name: &'static str,
+    scheme: crate::Scheme,
+    tolerance: f64,
+    problem: &Problem,
+    grid: &[f64],
+    reference: &Grid,
+) -> Result<Diff, VerifyError> {
     let diff = compare(grid, reference);
     // Anything but "less or equal" fails, NaN included.
     let within = matches!(
-        diff.max_abs.partial_cmp(&kernel.tolerance),
+        diff.max_abs.partial_cmp(&tolerance),
         Some(Ordering::Less | Ordering::Equal)
     );
     if !within {
         return Err(VerifyError::Mismatch {
-            kernel: kernel.name,
-            scheme: kernel.scheme,
+            kernel: name,
+            scheme,
             problem: *problem,
             diff,
-            tolerance: kernel.tolerance,
+            tolerance,
         });
     }
     Ok(diff)

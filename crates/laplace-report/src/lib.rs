@@ -24,6 +24,7 @@ mod load;
 mod markdown;
 mod model;
 mod output;
+pub mod post2011;
 pub mod style;
 
 use std::fs;

@@ -6,9 +6,9 @@ use laplace_core::results::{KernelResult, OpTimes, Probe, Provenance};
 
 use crate::charts::{Chart, Drawn, compact};
 use crate::model::{
-    Criterion, Outcome, ReportData, Run, any_result, by_scheme, fmt_bandwidth, fmt_bytes,
+    Criterion, Outcome, ReportData, Run, any_result, by_scheme, flags_of, fmt_bandwidth, fmt_bytes,
     fmt_clock, fmt_mlups, fmt_ns, fmt_relative, fmt_secs, kernels_across, outcome, problem_text,
-    same_problem, short_flags, sig, thousands,
+    same_problem, sig, thousands,
 };
 
 /// A table cell: no pipes or line breaks from the data.
@@ -25,6 +25,15 @@ fn code(s: &str) -> String {
         format!("`` {} ``", s.replace('\n', " "))
     } else {
         format!("`{}`", s.replace('\n', " "))
+    }
+}
+
+/// The kernel's name, marked when its times are extrapolated.
+fn kernel_cell(r: &KernelResult) -> String {
+    if r.extrapolated() {
+        format!("{} (extrapolated)", code(&r.kernel))
+    } else {
+        code(&r.kernel)
     }
 }
 
@@ -45,6 +54,7 @@ pub(crate) fn render(data: &ReportData, charts: &[(&dyn Chart, Drawn)]) -> Strin
         side_by_side(&mut md, &data.runs, full);
     }
     failures(&mut md, data);
+    external_notes(&mut md, data);
     let baseline = crate::model::common_baseline(&data.runs)
         .map_or_else(|| "the baseline kernel".to_string(), |b| format!("`{b}`"));
     md.push_str(&format!(
@@ -63,6 +73,7 @@ pub(crate) fn render(data: &ReportData, charts: &[(&dyn Chart, Drawn)]) -> Strin
         );
     }
     md.push_str("\n\n");
+    crate::post2011::section(&mut md, data);
     limits(&mut md, &data.runs);
     charts_section(&mut md, charts);
     machines(&mut md, &data.runs);
@@ -174,7 +185,7 @@ fn fmt_sweeps(r: &KernelResult) -> String {
 
 fn fmt_solution(r: &KernelResult) -> String {
     match outcome(r) {
-        Outcome::Failed => "-".into(),
+        Outcome::Failed | Outcome::Unavailable => "-".into(),
         _ => fmt_secs(r.time_to_solution_s),
     }
 }
@@ -201,13 +212,12 @@ fn single_table(md: &mut String, run: &Run, full: Full) {
     md.push('\n');
     for (scheme, rows) in by_scheme(&run.doc.results) {
         for r in rows {
-            let head = vec![
-                code(&r.kernel),
-                scheme.to_string(),
-                cell(&short_flags(&r.flags)),
-            ];
+            let head = vec![kernel_cell(r), scheme.to_string(), cell(&flags_of(r))];
             let mut tail = match outcome(r) {
                 Outcome::Failed => vec!["**FAILED**".into(), "-".into(), "-".into(), "-".into()],
+                Outcome::Unavailable => {
+                    vec!["unavailable".into(), "-".into(), "-".into(), "-".into()]
+                }
                 _ => vec![
                     fmt_secs(r.best_s),
                     fmt_secs(r.median_s),
@@ -255,13 +265,16 @@ fn side_by_side(md: &mut String, runs: &[Run], full: Full) {
                 .iter()
                 .flatten()
                 .next()
-                .map_or_else(String::new, |r| cell(&short_flags(&r.flags)));
+                .map_or_else(String::new, |r| cell(&flags_of(r)));
             let mut cells = vec![code(&name), scheme.to_string(), flags];
             for r in &found {
                 let mut group = match r {
                     None => vec!["n/a".to_string(); per_run],
                     Some(r) if outcome(r) == Outcome::Failed => {
                         vec!["**FAILED**".to_string(), "-".into(), "-".into()]
+                    }
+                    Some(r) if outcome(r) == Outcome::Unavailable => {
+                        vec!["unavailable".to_string(), "-".into(), "-".into()]
                     }
                     Some(r) => vec![
                         fmt_secs(r.best_s),
@@ -387,6 +400,58 @@ fn failures(md: &mut String, data: &ReportData) {
             md.push('\n');
         }
         md.push('\n');
+    }
+}
+
+/// Unavailable kernels with the reason, and how external kernels were timed.
+fn external_notes(md: &mut String, data: &ReportData) {
+    let mut unavailable = Vec::new();
+    let mut extrapolated = Vec::new();
+    let mut external = false;
+    for run in &data.runs {
+        for r in &run.doc.results {
+            external |= r.external.is_some();
+            if let Some(why) = &r.unavailable {
+                let mut line = format!("- {}", code(&r.kernel));
+                if data.runs.len() > 1 {
+                    let _ = write!(line, " on {}", cell(&run.label));
+                }
+                let _ = write!(line, ": {}", cell(why));
+                unavailable.push(line);
+            }
+            if let Some(x) = r.external.as_ref().filter(|x| x.extrapolated) {
+                extrapolated.push(format!(
+                    "- {}: {} sweeps per invocation, times scaled to {}",
+                    code(&r.kernel),
+                    thousands(x.sweeps_run),
+                    thousands(run.doc.problem.iters)
+                ));
+            }
+        }
+    }
+    if !unavailable.is_empty() {
+        md.push_str("Unavailable kernels (their runtime is not installed on that machine; not failures):\n\n");
+        for l in unavailable {
+            md.push_str(&l);
+            md.push('\n');
+        }
+        md.push('\n');
+    }
+    if !extrapolated.is_empty() {
+        md.push_str("Extrapolated times (too slow to run the whole problem):\n\n");
+        for l in extrapolated {
+            md.push_str(&l);
+            md.push('\n');
+        }
+        md.push('\n');
+    }
+    if external {
+        md.push_str(
+            "External kernels (`python/...`) run in their own process and time their own sweep \
+             loop, after any compilation or JIT warm-up; the runner cannot time inside another \
+             process fairly. Every invocation is verified. The wall time of each whole process \
+             (start-up, imports, I/O) is in `results.json` as `external.process_median_s`.\n\n",
+        );
     }
 }
 

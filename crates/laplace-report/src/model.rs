@@ -142,10 +142,15 @@ pub(crate) enum Outcome {
     Untimed,
     /// Did not match its reference, or did not run.
     Failed,
+    /// Could not run on that machine (an external kernel's runtime is missing).
+    Unavailable,
 }
 
 /// The outcome of one kernel result.
 pub(crate) fn outcome(r: &KernelResult) -> Outcome {
+    if r.unavailable.is_some() {
+        return Outcome::Unavailable;
+    }
     if !r.verified {
         return Outcome::Failed;
     }
@@ -174,6 +179,7 @@ fn rank(r: &KernelResult) -> f64 {
         Outcome::Timed(m) => -m,
         Outcome::Untimed => 1.0,
         Outcome::Failed => 2.0,
+        Outcome::Unavailable => 3.0,
     }
 }
 
@@ -305,7 +311,15 @@ pub(crate) fn probe_summary(p: &Probe, short: bool) -> String {
     }
 }
 
-pub(crate) use laplace_core::short_flags;
+/// The flags to print beside a result: the speed-relevant compiler flags of
+/// a compiled kernel, an external kernel's own description as it reported it.
+pub(crate) fn flags_of(r: &KernelResult) -> String {
+    if r.external.is_some() {
+        r.flags.clone()
+    } else {
+        laplace_core::short_flags(&r.flags)
+    }
+}
 
 /// The baseline kernel shared by every run, if they name one and agree.
 pub(crate) fn common_baseline(runs: &[Run]) -> Option<&str> {

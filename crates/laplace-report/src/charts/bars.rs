@@ -82,7 +82,11 @@ impl Bar {
     /// A kernel's bar in its language's colour, fast-math marked.
     pub fn of(r: &KernelResult, value: Value, end: String) -> Bar {
         Bar {
-            label: r.kernel.clone(),
+            label: if r.extrapolated() {
+                format!("{} (extrapolated)", r.kernel)
+            } else {
+                r.kernel.clone()
+            },
             colour: style::language_colour(&r.language),
             fast_math: fast_math(r),
             value,

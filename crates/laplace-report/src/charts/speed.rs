@@ -22,6 +22,7 @@ fn end_label(r: &KernelResult) -> String {
         Outcome::Timed(m) => format!("{} MLUP/s", fmt_mlups(Some(m))),
         Outcome::Untimed => "not timed".into(),
         Outcome::Failed => "FAILED".into(),
+        Outcome::Unavailable => "unavailable".into(),
     }
 }
 

@@ -30,6 +30,7 @@ fn seconds(r: &KernelResult) -> Option<f64> {
 fn missing(r: &KernelResult) -> &'static str {
     match outcome(r) {
         Outcome::Failed => "FAILED",
+        Outcome::Unavailable => "unavailable",
         Outcome::Untimed => "not timed",
         Outcome::Timed(_) if r.sweeps_to_tolerance.is_none() => "did not converge",
         Outcome::Timed(_) => "no time to solution",

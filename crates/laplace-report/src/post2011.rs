@@ -1,0 +1,188 @@
+//! "The 2011 table today": the post's own table, each row mapped to today's
+//! kernel, timed on this machine beside the 2011 figures.
+
+use std::fmt::Write;
+
+use laplace_core::results::{KernelResult, ProblemSpec};
+
+use crate::model::{Outcome, ReportData, fmt_secs, outcome, sig};
+
+/// The kernel the post's relative column divides by.
+pub(crate) const NUMPY: &str = "python/array-numpy";
+
+/// Where a 2011 figure comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Source {
+    /// The post's table: a 2.66 GHz Intel Core i7 MacBook Pro, 8 GB of
+    /// 1067 MHz DDR3.
+    Post,
+    /// The post's text about numexpr (same machine as the post).
+    PostNumexpr,
+    /// Comment 9: an Acer Aspire 1830T (Intel Core i7), gfortran 4.5.2 with
+    /// `-O3 -march=native -ffast-math -funroll-loops`.
+    Comment9,
+}
+
+/// One row of the 2011 tables and the kernel that plays it today.
+struct Row2011 {
+    method: &'static str,
+    kernel: &'static str,
+    seconds: f64,
+    relative: f64,
+    source: Source,
+}
+
+#[rustfmt::skip]
+const ROWS: &[Row2011] = &[
+    Row2011 { method: "Pure Python", kernel: "python/loop", seconds: 560.0, relative: 250.0, source: Source::Post },
+    Row2011 { method: "NumPy", kernel: NUMPY, seconds: 2.24, relative: 1.0, source: Source::Post },
+    Row2011 { method: "Cython", kernel: "python/loop-cython-checked", seconds: 1.28, relative: 0.57, source: Source::Post },
+    Row2011 { method: "Weave (inline C)", kernel: "c/loop", seconds: 1.02, relative: 0.45, source: Source::Post },
+    Row2011 { method: "Faster Cython", kernel: "python/loop-cython", seconds: 0.94, relative: 0.42, source: Source::Post },
+    Row2011 { method: "numexpr", kernel: "python/array-numexpr", seconds: 4.0, relative: 4.0 / 2.24, source: Source::PostNumexpr },
+    Row2011 { method: "NumPy", kernel: NUMPY, seconds: 2.03, relative: 1.0, source: Source::Comment9 },
+    Row2011 { method: "Cython", kernel: "python/loop-cython-checked", seconds: 1.25, relative: 0.61, source: Source::Comment9 },
+    Row2011 { method: "Fortran loop", kernel: "fortran/loop-fastmath", seconds: 0.47, relative: 0.23, source: Source::Comment9 },
+    Row2011 { method: "Fortran array", kernel: "fortran/array-fastmath", seconds: 0.19, relative: 0.09, source: Source::Comment9 },
+];
+
+/// Today's rows with no 2011 figure: the Rust kernels, and Python's JIT.
+const TODAY_ONLY: &[&str] = &[
+    "rust/loop",
+    "rust/loop-wavefront",
+    "rust/array",
+    "rust/array-threads",
+    "python/loop-numba",
+    "python/array-numba",
+];
+
+/// The post's problem: 100x100, 8000 sweeps, dx = dy = 0.1.
+fn is_seed(p: &ProblemSpec) -> bool {
+    (p.nx, p.ny, p.iters) == (100, 100, 8000) && p.dx == 0.1 && p.dy == 0.1
+}
+
+fn label(s: Source) -> &'static str {
+    match s {
+        Source::Post => "post",
+        Source::PostNumexpr => "post, text",
+        Source::Comment9 => "comment 9",
+    }
+}
+
+/// Today's time and relative-to-NumPy cells for `kernel`.
+fn today(results: &[KernelResult], kernel: &str, numpy: Option<f64>) -> (String, String) {
+    let Some(r) = results.iter().find(|r| r.kernel == kernel) else {
+        return ("not run".into(), "-".into());
+    };
+    match outcome(r) {
+        Outcome::Unavailable => ("unavailable".into(), "-".into()),
+        Outcome::Failed => ("**FAILED**".into(), "-".into()),
+        Outcome::Untimed => ("not timed".into(), "-".into()),
+        Outcome::Timed(_) => {
+            let t = r.best_s.unwrap_or(f64::NAN);
+            let mut time = fmt_secs(Some(t));
+            if r.extrapolated() {
+                time.push_str(" (extrapolated)");
+            }
+            let rel = numpy.map_or_else(|| "-".into(), |n| sig(t / n, 2));
+            (time, rel)
+        }
+    }
+}
+
+/// The section, for the first run of the post's problem (nothing otherwise).
+pub(crate) fn section(md: &mut String, data: &ReportData) {
+    md.push_str("## The 2011 table today\n\n");
+    let Some(run) = data.runs.iter().find(|r| is_seed(&r.doc.problem)) else {
+        md.push_str(
+            "No results document here is of the post's problem (100x100, 8000 sweeps, \
+             dx = dy = 0.1), so the 2011 figures have nothing to stand beside.\n\n",
+        );
+        return;
+    };
+    let results = &run.doc.results;
+    let numpy = results
+        .iter()
+        .find(|r| r.kernel == NUMPY && matches!(outcome(r), Outcome::Timed(_)))
+        .and_then(|r| r.best_s);
+    let _ = writeln!(
+        md,
+        "The post timed 8000 sweeps of a 100x100 grid and divided every time by NumPy's. \
+         Each of its rows, and of the comments' tables, is played today by the kernel named \
+         beside it, on **{}** ({}). The 2011 columns are the post's own figures, from \
+         **other machines in 2011** (the post: a 2.66 GHz Intel Core i7 MacBook Pro; \
+         comment 9: an Intel Core i7 Acer Aspire 1830T with gfortran 4.5.2 and \
+         `-O3 -march=native -ffast-math -funroll-loops`, hence the fast-math kernels); \
+         compare the relative columns, not the seconds.\n",
+        run.doc.provenance.cpu, run.label
+    );
+    md.push_str(
+        "| 2011 method | source | today's kernel | time today, s | relative to NumPy today | \
+         2011 time, s | 2011 relative |\n|---|---|---|---:|---:|---:|---:|\n",
+    );
+    for r in ROWS {
+        let (time, rel) = today(results, r.kernel, numpy);
+        let _ = writeln!(
+            md,
+            "| {} | {} | `{}` | {time} | {rel} | {} | {} |",
+            r.method,
+            label(r.source),
+            r.kernel,
+            sig(r.seconds, 3),
+            sig(r.relative, 2)
+        );
+    }
+    for kernel in TODAY_ONLY {
+        let (time, rel) = today(results, kernel, numpy);
+        let _ = writeln!(
+            md,
+            "| (new) | today | `{kernel}` | {time} | {rel} | - | - |"
+        );
+    }
+    md.push('\n');
+    if numpy.is_none() {
+        md.push_str(
+            "`python/array-numpy` has no time in this run, so the relative column is empty: \
+             set Python up with `cargo xtask setup --with-python` and run again.\n\n",
+        );
+    }
+    md.push_str(
+        "The loop rows (pure Python, Cython, weave, Fortran loop) are lexicographic \
+         Gauss-Seidel and the array rows (NumPy, numexpr, Fortran array) are Jacobi, as in \
+         2011; the schemes converge at different rates, so per-sweep times compare \
+         implementations, not methods (see *to solution s* above). Python kernels time \
+         their own sweep loop (the runner cannot time inside another process); the pure \
+         Python time is extrapolated from a few sweeps.\n\n",
+    );
+}
+
+/// Every kernel the section names, for a test that they are all registered.
+pub fn kernels() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = ROWS.iter().map(|r| r.kernel).collect();
+    names.extend(TODAY_ONLY);
+    names.dedup();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn post_figures_are_consistent() {
+        // The post's relative column is its time over NumPy's, to two digits.
+        for r in ROWS.iter().filter(|r| r.source == Source::Post) {
+            let rel = r.seconds / 2.24;
+            assert!(
+                (rel - r.relative).abs() <= 0.01 * rel.max(1.0),
+                "{}: {rel} vs {}",
+                r.method,
+                r.relative
+            );
+        }
+        for r in ROWS.iter().filter(|r| r.source == Source::Comment9) {
+            let rel = r.seconds / 2.03;
+            assert!((rel - r.relative).abs() < 0.011, "{}", r.method);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! The manifest of an external kernel: one TOML file in `kernels/external/`.
+
+use std::collections::BTreeMap;
+
+use laplace_core::{Cost, Scheme};
+use serde::Deserialize;
+
+/// `kernels/external/<name>.toml`, field by field as documented in
+/// `docs/external-kernels.md`. Unknown fields are errors, so a misspelt
+/// optional field does not silently fall back to its default.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// `language/form[-variant]`, e.g. `python/array-numpy`.
+    pub name: String,
+    /// The iteration the kernel runs; it is verified against this scheme's reference.
+    pub scheme: Scheme,
+    /// One line for `shootout list` and the report.
+    pub description: String,
+    /// The program and its first arguments; the runner appends the problem.
+    /// Placeholders: `{dir}` (this manifest's folder), `{threads}`, and one
+    /// per runtime, e.g. `{python}`.
+    pub command: Vec<String>,
+    /// A command that exits 0 when the kernel can run (its runtime and
+    /// packages are installed). Default: the kernel is available when its
+    /// program is found.
+    #[serde(default)]
+    pub check: Vec<String>,
+    /// Extra environment for the kernel and its check; values take placeholders.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Verification tolerance (default [`laplace_core::Kernel::TOLERANCE`]).
+    pub tolerance: Option<f64>,
+    /// What bounds its speed (default: the usual cost of its scheme).
+    pub cost: Option<Cost>,
+    /// Whether it uses `{threads}` threads (default false).
+    #[serde(default)]
+    pub parallel: bool,
+    /// Run at most this many sweeps and scale the time to the problem's sweep
+    /// count: for kernels too slow to run the whole problem. Every output
+    /// marks such a time as extrapolated.
+    pub max_sweeps: Option<usize>,
+    /// Seconds one invocation may take before it is killed (default 600).
+    pub timeout_s: Option<u64>,
+    /// What to run to make the kernel available, shown when it is not.
+    pub setup: Option<String>,
+}
+
+impl Manifest {
+    /// Parses and checks a manifest's text.
+    pub fn parse(text: &str) -> Result<Manifest, String> {
+        let m: Manifest = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        m.validate()?;
+        Ok(m)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if !well_formed(&self.name) {
+            return Err(format!(
+                "name `{}` is not language/form[-variant] (lowercase letters, digits and '-')",
+                self.name
+            ));
+        }
+        if self.command.is_empty() || self.command[0].trim().is_empty() {
+            return Err("`command` must name a program".into());
+        }
+        if let Some(t) = self
+            .tolerance
+            .filter(|t| !(t.is_finite() && *t > 0.0 && *t < 1.0))
+        {
+            return Err(format!("`tolerance` must be in (0, 1), got {t}"));
+        }
+        if self.max_sweeps == Some(0) {
+            return Err("`max_sweeps` must be at least 1".into());
+        }
+        if self.timeout_s == Some(0) {
+            return Err("`timeout_s` must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
+/// `language/form[-variant]`: two non-empty parts of `[a-z0-9-]`, the form
+/// neither starting nor ending with `-`.
+pub fn well_formed(name: &str) -> bool {
+    let ok = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    name.split_once('/').is_some_and(|(lang, form)| {
+        ok(lang) && ok(form) && !form.starts_with('-') && !form.ends_with('-')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+        name = "python/array-numpy"
+        scheme = "jacobi"
+        description = "NumPy slicing"
+        command = ["{python}", "{dir}/python/numpy_array.py"]
+        check = ["{python}", "-c", "import numpy"]
+        env = { NUMEXPR_NUM_THREADS = "1" }
+        max_sweeps = 20
+    "#;
+
+    #[test]
+    fn parses_a_manifest() {
+        let m = Manifest::parse(GOOD).unwrap();
+        assert_eq!(m.name, "python/array-numpy");
+        assert_eq!(m.scheme, Scheme::Jacobi);
+        assert_eq!(m.max_sweeps, Some(20));
+        assert_eq!(m.env["NUMEXPR_NUM_THREADS"], "1");
+        assert!(!m.parallel);
+    }
+
+    #[test]
+    fn rejects_bad_manifests() {
+        let with = |line: &str| format!("{GOOD}\n{line}");
+        let err = Manifest::parse(&with("comand = [\"x\"]")).unwrap_err();
+        assert!(err.contains("unknown field `comand`"), "{err}");
+        let err = Manifest::parse(&GOOD.replace("jacobi", "newton")).unwrap_err();
+        assert!(err.contains("unknown variant `newton`"), "{err}");
+        let err = Manifest::parse(&GOOD.replace("python/array-numpy", "Python NumPy")).unwrap_err();
+        assert!(err.contains("not language/form"), "{err}");
+        let err = Manifest::parse(&GOOD.replace("max_sweeps = 20", "max_sweeps = 0")).unwrap_err();
+        assert!(err.contains("at least 1"), "{err}");
+        let err = Manifest::parse(&with("tolerance = 2.0")).unwrap_err();
+        assert!(err.contains("tolerance"), "{err}");
+        let err = Manifest::parse(&GOOD.replace(
+            r#"command = ["{python}", "{dir}/python/numpy_array.py"]"#,
+            "command = []",
+        ))
+        .unwrap_err();
+        assert!(err.contains("must name a program"), "{err}");
+    }
+
+    #[test]
+    fn names() {
+        assert!(well_formed("python/loop"));
+        assert!(well_formed("julia/array-broadcast"));
+        assert!(!well_formed("python"));
+        assert!(!well_formed("python/-x"));
+        assert!(!well_formed("Python/loop"));
+    }
+}

@@ -1,0 +1,441 @@
+//! External kernels: kernels in languages Cargo does not build, run as a
+//! separate process under a small protocol (`docs/external-kernels.md`).
+//!
+//! A manifest `kernels/external/<name>.toml` names the kernel, its scheme and
+//! its command. The runner writes the initial grid as `.npy`, runs
+//! `command --nx N --ny M --dx DX --dy DY --sweeps S --omega W --input IN --output OUT`,
+//! reads the final grid back from `OUT` and verifies it against the
+//! reference of the declared scheme, like any kernel. The kernel times its
+//! own sweep loop and prints it as the last line of its standard output,
+//! `{"sweep_seconds": 0.25, "runtime": "...", "flags": "..."}`: the runner
+//! cannot fairly time inside another process, so the time is self-reported
+//! (and the wall time of the whole process is recorded beside it).
+
+mod manifest;
+mod process;
+pub mod runtime;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use laplace_core::npy::{self, NpyError};
+use laplace_core::{Cost, Kernel, Problem, Scheme};
+use serde::Deserialize;
+use thiserror::Error;
+
+pub use manifest::{Manifest, well_formed};
+
+/// The folder `shootout` reads manifests from unless told otherwise.
+pub const DEFAULT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/kernels/external");
+
+/// The project root: relative runtime candidates (`.venv/bin/python`) are found here.
+pub const PROJECT_ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// Seconds an invocation may run unless its manifest says otherwise.
+pub const DEFAULT_TIMEOUT_S: u64 = 600;
+
+/// Seconds an availability check may run.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Why manifests could not be loaded, or an external kernel could not run.
+#[derive(Debug, Error)]
+pub enum ExternalError {
+    /// The manifest folder could not be read.
+    #[error("cannot read the external-kernel folder {}: {source}", path.display())]
+    Dir {
+        /// The folder.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A manifest is not valid.
+    #[error("{}: {message}", path.display())]
+    Manifest {
+        /// The manifest.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// Two kernels share a name.
+    #[error("{}: the kernel name `{name}` is already taken by {first}", path.display())]
+    Duplicate {
+        /// The name.
+        name: String,
+        /// The manifest that repeats it.
+        path: PathBuf,
+        /// Who has it first.
+        first: String,
+    },
+    /// The kernel could not be started, failed, or its output is unusable.
+    #[error("{kernel}: {message}")]
+    Run {
+        /// The kernel.
+        kernel: String,
+        /// What happened.
+        message: String,
+    },
+}
+
+/// An external kernel, loaded from its manifest.
+#[derive(Debug, Clone)]
+pub struct ExternalKernel {
+    /// `language/form[-variant]`. Leaked once per process so that results
+    /// and verification errors can hold it like a registered kernel's name.
+    pub name: &'static str,
+    /// The iteration it runs.
+    pub scheme: Scheme,
+    /// One line about it.
+    pub description: String,
+    /// Its manifest.
+    pub manifest: PathBuf,
+    /// Largest absolute difference from the reference that still passes.
+    pub tolerance: f64,
+    /// What bounds its speed.
+    pub cost: Cost,
+    /// Whether it uses the threads it is offered.
+    pub parallel: bool,
+    /// At most this many sweeps per invocation; more are extrapolated.
+    pub max_sweeps: Option<usize>,
+    /// Limit of one invocation.
+    pub timeout: Duration,
+    spec: Manifest,
+}
+
+/// Loads every `*.toml` in `dir`, in name order. `taken` are the names
+/// already registered (compiled kernels), which a manifest may not reuse.
+pub fn load_dir(dir: &Path, taken: &[&str]) -> Result<Vec<ExternalKernel>, ExternalError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| ExternalError::Dir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+        .collect();
+    paths.sort();
+    let mut kernels: Vec<ExternalKernel> = Vec::with_capacity(paths.len());
+    for path in paths {
+        let k = ExternalKernel::load(&path)?;
+        let first = taken
+            .iter()
+            .find(|&&n| n == k.name)
+            .map(|_| "a compiled kernel of src/registry.rs".to_string())
+            .or_else(|| {
+                kernels
+                    .iter()
+                    .find(|o| o.name == k.name)
+                    .map(|o| o.manifest.display().to_string())
+            });
+        if let Some(first) = first {
+            return Err(ExternalError::Duplicate {
+                name: k.name.to_string(),
+                path,
+                first,
+            });
+        }
+        kernels.push(k);
+    }
+    Ok(kernels)
+}
+
+/// What one invocation produced.
+#[derive(Debug, Clone)]
+pub struct Invocation {
+    /// The final grid, row-major.
+    pub grid: Vec<f64>,
+    /// The kernel's own time of its sweep loop.
+    pub sweep_s: f64,
+    /// Wall time of the whole process, start-up and I/O included.
+    pub process_s: f64,
+    /// The runtime and package versions the kernel reported.
+    pub runtime: String,
+    /// How the kernel was compiled or run, as it reported.
+    pub flags: String,
+}
+
+/// The last line of a kernel's standard output.
+#[derive(Debug, Deserialize)]
+struct Report {
+    sweep_seconds: f64,
+    #[serde(default)]
+    runtime: String,
+    #[serde(default)]
+    flags: String,
+}
+
+impl ExternalKernel {
+    /// Reads and checks one manifest.
+    pub fn load(path: &Path) -> Result<ExternalKernel, ExternalError> {
+        let bad = |message: String| ExternalError::Manifest {
+            path: path.to_path_buf(),
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+        let spec = Manifest::parse(&text).map_err(bad)?;
+        for word in spec
+            .command
+            .iter()
+            .chain(&spec.check)
+            .chain(spec.env.values())
+        {
+            for name in placeholders(word) {
+                if !matches!(name, "dir" | "threads") && runtime::find(name).is_none() {
+                    return Err(bad(format!(
+                        "unknown placeholder {{{name}}} (known: {{dir}}, {{threads}}, {})",
+                        runtime::RUNTIMES
+                            .iter()
+                            .map(|r| format!("{{{}}}", r.placeholder))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+            }
+        }
+        Ok(ExternalKernel {
+            name: Box::leak(spec.name.clone().into_boxed_str()),
+            scheme: spec.scheme,
+            description: spec.description.clone(),
+            manifest: path.to_path_buf(),
+            tolerance: spec.tolerance.unwrap_or(Kernel::TOLERANCE),
+            cost: spec.cost.unwrap_or(Cost::of(spec.scheme)),
+            parallel: spec.parallel,
+            max_sweeps: spec.max_sweeps,
+            timeout: Duration::from_secs(spec.timeout_s.unwrap_or(DEFAULT_TIMEOUT_S)),
+            spec,
+        })
+    }
+
+    /// The part of the name before `/`.
+    pub fn language(&self) -> &'static str {
+        self.name.split_once('/').map_or(self.name, |(l, _)| l)
+    }
+
+    /// The part of the name after `/`.
+    pub fn form(&self) -> &'static str {
+        self.name.split_once('/').map_or("", |(_, f)| f)
+    }
+
+    /// The command as written in the manifest.
+    pub fn command_text(&self) -> String {
+        self.spec.command.join(" ")
+    }
+
+    /// Sweeps one invocation runs for a problem of `iters` sweeps.
+    pub fn sweeps_for(&self, iters: usize) -> usize {
+        self.max_sweeps.map_or(iters, |m| iters.min(m))
+    }
+
+    /// Replaces the placeholders of `word`.
+    fn expand(&self, word: &str, threads: usize) -> Result<String, String> {
+        let mut out = word.to_string();
+        for name in placeholders(word) {
+            let value = match name {
+                "dir" => self
+                    .manifest
+                    .parent()
+                    .unwrap_or(Path::new("."))
+                    .display()
+                    .to_string(),
+                "threads" => threads.to_string(),
+                rt => runtime::find(rt)
+                    .ok_or_else(|| format!("unknown placeholder {{{rt}}}"))?
+                    .locate(Path::new(PROJECT_ROOT))?
+                    .display()
+                    .to_string(),
+            };
+            out = out.replace(&format!("{{{name}}}"), &value);
+        }
+        Ok(out)
+    }
+
+    fn expand_all(&self, words: &[String], threads: usize) -> Result<Vec<String>, String> {
+        words.iter().map(|w| self.expand(w, threads)).collect()
+    }
+
+    fn environment(&self, threads: usize) -> Result<BTreeMap<String, String>, String> {
+        let mut env = BTreeMap::new();
+        env.insert("SHOOTOUT_CFLAGS".into(), native_flags());
+        env.insert(
+            "SHOOTOUT_BUILD_DIR".into(),
+            build_dir().display().to_string(),
+        );
+        env.insert("SHOOTOUT_THREADS".into(), threads.to_string());
+        for (k, v) in &self.spec.env {
+            env.insert(k.clone(), self.expand(v, threads)?);
+        }
+        Ok(env)
+    }
+
+    /// `Ok` if the kernel can run here, otherwise why not and how to fix it.
+    pub fn availability(&self) -> Result<(), String> {
+        let hint = |reason: String| match &self.spec.setup {
+            Some(setup) if !reason.contains(setup.as_str()) => format!("{reason}; run `{setup}`"),
+            _ => reason,
+        };
+        let command = self.expand_all(&self.spec.command, 1).map_err(hint)?;
+        let program = Path::new(&command[0]);
+        let found = if command[0].contains('/') {
+            program.is_file()
+        } else {
+            runtime::on_path(&command[0]).is_some()
+        };
+        if !found {
+            return Err(hint(format!("program `{}` not found", command[0])));
+        }
+        if self.spec.check.is_empty() {
+            return Ok(());
+        }
+        let check = self.expand_all(&self.spec.check, 1).map_err(hint)?;
+        let env = self.environment(1).map_err(hint)?;
+        match process::run(&check, &env, CHECK_TIMEOUT) {
+            Ok(out) if out.success => Ok(()),
+            Ok(out) => Err(hint(format!(
+                "`{}` failed: {}",
+                self.spec.check.join(" "),
+                last_line(&out.stderr).unwrap_or("no message")
+            ))),
+            Err(e) => Err(hint(e)),
+        }
+    }
+
+    /// Runs the kernel once on `problem` (at most `max_sweeps` sweeps), the
+    /// initial grid read from `input`, and reads back its grid. `work` is a
+    /// folder the output may be written to.
+    pub fn invoke(
+        &self,
+        problem: &Problem,
+        threads: usize,
+        input: &Path,
+        work: &Path,
+    ) -> Result<Invocation, ExternalError> {
+        let fail = |message: String| ExternalError::Run {
+            kernel: self.name.to_string(),
+            message,
+        };
+        let output = work.join("output.npy");
+        let _ = std::fs::remove_file(&output);
+        let mut argv = self.expand_all(&self.spec.command, threads).map_err(fail)?;
+        let sweeps = self.sweeps_for(problem.iters);
+        for (flag, value) in [
+            ("--nx", problem.nx.to_string()),
+            ("--ny", problem.ny.to_string()),
+            ("--dx", format!("{:?}", problem.dx)),
+            ("--dy", format!("{:?}", problem.dy)),
+            ("--sweeps", sweeps.to_string()),
+            ("--omega", format!("{:?}", problem.omega())),
+            ("--input", input.display().to_string()),
+            ("--output", output.display().to_string()),
+        ] {
+            argv.push(flag.into());
+            argv.push(value);
+        }
+        let env = self.environment(threads).map_err(fail)?;
+        let out = process::run(&argv, &env, self.timeout).map_err(fail)?;
+        if !out.success {
+            return Err(fail(format!(
+                "exited with {}: {}",
+                out.status,
+                last_line(&out.stderr).unwrap_or("no message on stderr")
+            )));
+        }
+        let report = last_line(&out.stdout)
+            .ok_or_else(|| {
+                fail(
+                    "printed nothing; the last line of stdout must be {\"sweep_seconds\": ...}"
+                        .into(),
+                )
+            })
+            .and_then(|line| {
+                serde_json::from_str::<Report>(line).map_err(|e| {
+                    fail(format!(
+                        "the last line of stdout is not {{\"sweep_seconds\": ...}} ({e}): {line}"
+                    ))
+                })
+            })?;
+        if !(report.sweep_seconds.is_finite() && report.sweep_seconds >= 0.0) {
+            return Err(fail(format!(
+                "reported sweep_seconds = {}, not a time",
+                report.sweep_seconds
+            )));
+        }
+        let file = std::fs::File::open(&output)
+            .map_err(|e| fail(format!("wrote no grid to {}: {e}", output.display())))?;
+        let (nx, ny, grid) = npy::read(std::io::BufReader::new(file))
+            .map_err(|e: NpyError| fail(format!("{}: {e}", output.display())))?;
+        if (nx, ny) != (problem.nx, problem.ny) {
+            return Err(fail(format!(
+                "wrote a {nx}x{ny} grid for a {}x{} problem",
+                problem.nx, problem.ny
+            )));
+        }
+        Ok(Invocation {
+            grid,
+            sweep_s: report.sweep_seconds,
+            process_s: out.wall_s,
+            runtime: report.runtime,
+            flags: report.flags,
+        })
+    }
+}
+
+/// The optimisation flags every compiled language gets (`-O3
+/// -march=<target-cpu>`), passed to external kernels that compile native
+/// code as `SHOOTOUT_CFLAGS`.
+pub fn native_flags() -> String {
+    format!("-O3 -march={}", crate::provenance::TARGET_CPU)
+}
+
+/// Where external kernels may cache what they compile.
+pub fn build_dir() -> PathBuf {
+    crate::probe::cache_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("external")
+}
+
+/// The `{name}` placeholders of `word`.
+fn placeholders(word: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = word;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push(&rest[start + 1..start + len]);
+        rest = &rest[start + len + 1..];
+    }
+    out
+}
+
+/// The last non-empty line of `text`.
+fn last_line(text: &str) -> Option<&str> {
+    text.lines().map(str::trim).rfind(|l| !l.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_placeholders() {
+        assert_eq!(placeholders("{dir}/x/{python}"), ["dir", "python"]);
+        assert!(placeholders("plain").is_empty());
+        assert_eq!(placeholders("{open"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn last_line_skips_blank_lines() {
+        assert_eq!(last_line("a\n{\"x\": 1}\n\n"), Some("{\"x\": 1}"));
+        assert_eq!(last_line("\n \n"), None);
+    }
+
+    #[test]
+    fn shipped_manifests_load() {
+        let ks = load_dir(Path::new(DEFAULT_DIR), &[]).expect("shipped manifests");
+        assert!(ks.iter().any(|k| k.name == "python/array-numpy"));
+        for k in &ks {
+            assert!(well_formed(k.name), "{}", k.name);
+        }
+    }
+}
