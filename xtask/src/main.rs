@@ -1,13 +1,16 @@
 //! `cargo xtask`: the README's commands.
 //!
-//! - `cargo xtask run [ARGS...]`: installs what the build needs, then runs the
-//!   shootout (`shootout run ARGS...`) in release mode.
+//! - `cargo xtask run [--with-python] [ARGS...]`: installs what the build
+//!   needs (and, with `--with-python`, the Python kernels' virtual
+//!   environment), then runs the shootout (`shootout run ARGS...`) in release
+//!   mode and writes the report to `reports/`.
 //! - `cargo xtask test`: installs what the build needs, then runs the whole
 //!   suite: `cargo fmt --check`, `cargo clippy --all-targets -- -D warnings`,
-//!   `cargo test --workspace`, the ignored end-to-end test of `new-kernel`
+//!   `cargo test --workspace` (with NumPy in `.venv`, so the external-kernel
+//!   protocol is tested on `python/array-numpy`), the ignored end-to-end test of `new-kernel`
 //!   (`tests/scaffold.rs`), the benches in criterion's quick test mode and
 //!   `cargo xtask sanitize`.
-//! - `cargo xtask setup`: only the installation step.
+//! - `cargo xtask setup [--with-python]`: only the installation step.
 //! - `cargo xtask new-kernel <language/form> --scheme <scheme>`: scaffolds a
 //!   kernel (source, header prototype, registry line); see [`scaffold`].
 //! - `cargo xtask sanitize | valgrind | miri [ARGS...]`: the tests under
@@ -23,6 +26,7 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result, bail};
 
+mod python;
 mod sanitize;
 mod scaffold;
 
@@ -41,10 +45,26 @@ fn run() -> Result<()> {
     let (cmd, rest) = args
         .split_first()
         .map_or(("help", &[][..]), |(c, r)| (c.as_str(), r));
+    let with_python = rest.iter().any(|a| a == "--with-python");
+    let rest: Vec<String> = rest
+        .iter()
+        .filter(|a| *a != "--with-python")
+        .cloned()
+        .collect();
+    let rest = &rest[..];
     match cmd {
-        "setup" => setup(),
+        "setup" => {
+            setup()?;
+            if with_python {
+                python::setup(&workspace_root(), python::FULL)?;
+            }
+            Ok(())
+        }
         "run" => {
             setup()?;
+            if with_python {
+                python::setup(&workspace_root(), python::FULL)?;
+            }
             cargo(
                 &[
                     "run",
@@ -62,6 +82,7 @@ fn run() -> Result<()> {
         }
         "test" => {
             setup()?;
+            python::setup(&workspace_root(), python::CI)?;
             test()
         }
         "new-kernel" => scaffold::command(&workspace_root(), rest),
@@ -74,9 +95,13 @@ fn run() -> Result<()> {
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
-                 commands:\n  run [ARGS...]  install what is missing, then race every kernel (shootout run ARGS...)\n  \
-                 test           install what is missing, then fmt, clippy, tests, a quick bench check, ASan+UBSan\n  \
-                 setup          only install what is missing (gfortran, libclang-dev)\n  \
+                 commands:\n  run [--with-python] [ARGS...]\n                 \
+                 install what is missing, then race every kernel (shootout run ARGS...);\n                 \
+                 --with-python also sets up .venv with NumPy, numexpr, Cython and Numba\n  \
+                 test           install what is missing, then fmt, clippy, tests (NumPy in .venv),\n                 \
+                 a quick bench check, ASan+UBSan\n  \
+                 setup [--with-python]\n                 \
+                 only install what is missing (gfortran, libclang-dev; the Python kernels' .venv)\n  \
                  new-kernel <language/form> --scheme <jacobi|gauss-seidel|red-black-sor>\n                 \
                  scaffold a kernel that passes verification as generated (see CONTRIBUTING.md)\n  \
                  sanitize | valgrind | miri [ARGS...]\n                 \
@@ -105,6 +130,9 @@ fn test() -> Result<()> {
         ],
         &[],
     )?;
+    // NumPy is in .venv (see `python::CI`): the protocol test must not skip.
+    // SAFETY: single-threaded here; the variable is read by child processes.
+    unsafe { env::set_var("SHOOTOUT_REQUIRE_PYTHON", "1") };
     cargo(&["test", "--workspace"], &[])?;
     // The slow end-to-end test of `new-kernel`, ignored by a plain `cargo
     // test`: scaffolds every template in a copy of the tree and builds it there.
@@ -192,27 +220,48 @@ fn setup() -> Result<()> {
             fedora.join(" ")
         );
     }
-    let sudo: &[&str] = if is_root() {
-        &[]
-    } else if on_path("sudo") {
-        &["sudo"]
-    } else {
-        bail!(
-            "installing {} needs root: run `apt-get install {}` as root",
-            names.join(" and "),
-            packages.join(" ")
-        );
-    };
-    run_privileged(sudo, &["apt-get", "update", "-q"])?;
-    let mut install = vec!["apt-get", "install", "-y", "-q", "--no-install-recommends"];
-    install.extend(&packages);
-    run_privileged(sudo, &install)?;
+    install_packages(&packages, &names.join(" and "))?;
     for r in &missing {
         if !(r.present)() {
             bail!("{} is still missing after installing {}", r.what, r.debian);
         }
     }
     Ok(())
+}
+
+/// Installs Debian `packages` (providing `what`) with apt-get, as root or
+/// through sudo; elsewhere says what to install.
+pub(crate) fn install_packages(packages: &[&str], what: &str) -> Result<()> {
+    if !on_path("apt-get") {
+        bail!(
+            "{what} is missing and this system has no apt-get: install {} yourself",
+            packages.join(" ")
+        );
+    }
+    let sudo: &[&str] = if is_root() {
+        &[]
+    } else if on_path("sudo") {
+        &["sudo"]
+    } else {
+        bail!(
+            "installing {what} needs root: run `apt-get install {}` as root",
+            packages.join(" ")
+        );
+    };
+    eprintln!("xtask: installing {what}");
+    run_privileged(sudo, &["apt-get", "update", "-q"])?;
+    let mut install = vec!["apt-get", "install", "-y", "-q", "--no-install-recommends"];
+    install.extend(packages);
+    run_privileged(sudo, &install)
+}
+
+/// The first `tool` in a folder of `PATH`.
+pub(crate) fn which(tool: &str) -> Option<PathBuf> {
+    env::var_os("PATH").and_then(|p| {
+        env::split_paths(&p)
+            .map(|d| d.join(tool))
+            .find(|f| f.is_file())
+    })
 }
 
 fn run_privileged(sudo: &[&str], cmd: &[&str]) -> Result<()> {
@@ -237,7 +286,7 @@ fn is_root() -> bool {
 }
 
 fn on_path(tool: &str) -> bool {
-    env::var_os("PATH").is_some_and(|p| env::split_paths(&p).any(|d| d.join(tool).is_file()))
+    which(tool).is_some()
 }
 
 fn has_gfortran() -> bool {
