@@ -11,6 +11,7 @@
 //! | `chain-reciprocal` | latency of add + FMA | same |
 //! | `scalar-throughput` | three multiply-class ops (mul, 2 FMA) and one add per update at scalar throughput | same |
 //! | `red-black` | one vector divide per update | two passes over the grid per sweep: copy bandwidth / 32 B |
+//! | `jacobi-stream` | one vector divide per update | memory at every size (streaming stores bypass the caches): 16 B per update with no write-allocate, copy bandwidth x 24/16 / 16 B |
 //!
 //! The working set (two grids for Jacobi, one otherwise) decides the level:
 //! within one core's L2 the L2 copy bandwidth applies, beyond the last-level
@@ -52,7 +53,7 @@ pub fn bound(
 
     // (updates per second, what limits it)
     let compute: (f64, String) = match cost {
-        Cost::JacobiDivide | Cost::RedBlack => (
+        Cost::JacobiDivide | Cost::RedBlack | Cost::JacobiStream => (
             per_s(v.div, lanes)? * workers,
             format!("{}-wide divide throughput", probe.vector_lanes),
         ),
@@ -85,16 +86,30 @@ pub fn bound(
     // Copy-equivalent elements per update: a Jacobi sweep streams the grid
     // once, a red-black sweep twice.
     let passes = if cost == Cost::RedBlack { 2.0 } else { 1.0 };
+    let memory = |what_1: &'static str, what_all: &'static str| {
+        if parallel {
+            (probe.copy_bw_all, what_all)
+        } else {
+            (probe.copy_bw_1, what_1)
+        }
+    };
     let bandwidth = match cost {
         Cost::ChainDivide | Cost::ChainReciprocal | Cost::ScalarThroughput => None,
+        // The probe's copy moves 24 real bytes per 16 counted (write-allocate);
+        // streaming stores move 16 real bytes per update.
+        Cost::JacobiStream => {
+            let (bw, what) = memory(
+                "memory bandwidth, streaming stores",
+                "all-core memory bandwidth, streaming stores",
+            );
+            Some((bw * 24.0 / 16.0, what))
+        }
         _ if working_set <= probe.l2_bytes as f64 * workers => {
             Some((probe.l2_copy_bw * workers, "L2 copy bandwidth"))
         }
-        _ if working_set > probe.llc_bytes as f64 => Some(if parallel {
-            (probe.copy_bw_all, "all-core memory bandwidth")
-        } else {
-            (probe.copy_bw_1, "memory bandwidth")
-        }),
+        _ if working_set > probe.llc_bytes as f64 => {
+            Some(memory("memory bandwidth", "all-core memory bandwidth"))
+        }
         _ => None,
     }
     .map(|(bw, what)| (bw / (16.0 * passes), what.to_string()));

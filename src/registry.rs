@@ -28,6 +28,7 @@ pub static KERNELS: &[Kernel] = &[
     laplace_rust::kernel!("rust/array-recip", Jacobi, array_recip, cost = Cost::JacobiReciprocal),
     laplace_rust::kernel!("rust/array-flat", Jacobi, array_flat),
     laplace_rust::kernel!("rust/array-flat-recip", Jacobi, array_flat_recip, cost = Cost::JacobiReciprocal),
+    laplace_rust::kernel!("rust/array-stream", Jacobi, array_stream, cost = Cost::JacobiStream),
     laplace_rust::kernel!("rust/array-tblock", Jacobi, array_tblock),
     laplace_rust::kernel!("rust/array-rayon", Jacobi, array_rayon, parallel = true),
     laplace_rust::kernel!("rust/array-threads", Jacobi, array_threads, parallel = true),

@@ -213,7 +213,16 @@ fn a_broken_kernel_is_reported_failed_with_exit_code_1() {
     let json = dir.join("r.json");
     let out = Command::new(env!("CARGO_BIN_EXE_shootout"))
         .args([
-            "run", "--nx", "8", "--ny", "8", "--iters", "5", "--repeat", "1",
+            "run",
+            "--no-external",
+            "--nx",
+            "8",
+            "--ny",
+            "8",
+            "--iters",
+            "5",
+            "--repeat",
+            "1",
         ])
         .args(["--kernels", "loop", "--json", json.to_str().unwrap()])
         .env("SHOOTOUT_INJECT_FAULT", "c/loop")

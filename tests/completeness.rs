@@ -506,3 +506,36 @@ fn names_each_registered_kernel_that_is_not_declared_or_defined() {
     );
     let _ = fs::remove_dir_all(tmp);
 }
+
+#[test]
+fn every_kernel_the_2011_table_names_is_registered() {
+    let registry = laplace_shootout::registry::Registry::load(Path::new(
+        laplace_shootout::external::DEFAULT_DIR,
+    ))
+    .expect("shipped manifests load");
+    for name in laplace_report::post2011::kernels() {
+        assert!(
+            registry.find(name).is_some(),
+            "the 2011 table maps a row to `{name}`, which is neither in src/registry.rs \
+             nor a manifest of kernels/external/"
+        );
+    }
+}
+
+#[test]
+fn every_external_python_script_has_a_manifest() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifests: String = files(&root.join("kernels/external"), "toml")
+        .iter()
+        .map(|f| fs::read_to_string(root.join("kernels/external").join(f)).unwrap())
+        .collect();
+    for script in files(&root.join("kernels/external/python"), "py") {
+        if script == "protocol.py" {
+            continue;
+        }
+        assert!(
+            manifests.contains(&format!("/python/{script}\"")),
+            "kernels/external/python/{script} is run by no manifest of kernels/external/"
+        );
+    }
+}

@@ -96,6 +96,10 @@ pub enum Cost {
     /// Jacobi multiplying by a reciprocal (or fast-math): FP port and
     /// load/store throughput in cache, memory bandwidth out of it.
     JacobiReciprocal,
+    /// Jacobi with streaming (non-temporal) stores: the new grid bypasses the
+    /// caches, so every sweep moves 16 bytes per update to and from memory,
+    /// in cache or not.
+    JacobiStream,
     /// Lexicographic Gauss-Seidel: the latency of the add, multiply and divide
     /// on the chain through `u[i,j-1]`.
     ChainDivide,
