@@ -15,8 +15,9 @@ mod manifest;
 mod process;
 pub mod runtime;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use laplace_core::npy::{self, NpyError};
@@ -80,8 +81,8 @@ pub enum ExternalError {
 /// An external kernel, loaded from its manifest.
 #[derive(Debug, Clone)]
 pub struct ExternalKernel {
-    /// `language/form[-variant]`. Leaked once per process so that results
-    /// and verification errors can hold it like a registered kernel's name.
+    /// `language/form[-variant]`, interned (see [`intern`]) so that results
+    /// and verification errors hold it like a registered kernel's name.
     pub name: &'static str,
     /// The iteration it runs.
     pub scheme: Scheme,
@@ -194,7 +195,7 @@ impl ExternalKernel {
             }
         }
         Ok(ExternalKernel {
-            name: Box::leak(spec.name.clone().into_boxed_str()),
+            name: intern(&spec.name),
             scheme: spec.scheme,
             description: spec.description.clone(),
             manifest: path.to_path_buf(),
@@ -394,6 +395,23 @@ pub fn build_dir() -> PathBuf {
         .join("external")
 }
 
+/// `name` as a `&'static str`: each distinct name is allocated once per
+/// process and stays reachable from this table (so it is not a leak, for
+/// LeakSanitizer or anyone else), however often manifests are loaded.
+fn intern(name: &str) -> &'static str {
+    static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut names = NAMES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(&known) = names.get(name) {
+        return known;
+    }
+    let new: &'static str = Box::leak(name.to_string().into_boxed_str());
+    names.insert(new);
+    new
+}
+
 /// The `{name}` placeholders of `word`.
 fn placeholders(word: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -416,6 +434,14 @@ fn last_line(text: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_interned_once() {
+        let a = intern("python/array-test");
+        let b = intern(&String::from("python/array-test"));
+        assert!(std::ptr::eq(a, b));
+        assert_ne!(intern("python/loop-test"), a);
+    }
 
     #[test]
     fn finds_placeholders() {
