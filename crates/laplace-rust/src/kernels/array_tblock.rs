@@ -10,15 +10,25 @@
 //! only sweep 0 (the source grid) and sweep `T` (the destination) touch
 //! memory. Every value is computed by the same formula from the same inputs
 //! as in plain Jacobi, so the iterates are identical.
+//!
+//! The pass runs over column strips, one after the other, so that the rings
+//! hold strip-wide rows instead of whole rows: sweep `t` of a strip computes
+//! `T - t` extra columns on each side (a trapezoid), the halo its later
+//! sweeps read. Those columns are computed again, identically, by the
+//! neighbouring strip: about `T / STRIP` of the work, redone.
 
 use laplace_core::{Job, KernelError};
 
-/// Sweeps per pass: 11 ring levels of three 4000-wide rows stay within a 1 MiB
-/// L2 (12: 3223 MLUP/s at 4000x4000; 8: 3016; 16, past L2: 2805).
-const T: usize = 12;
+/// Sweeps per pass. With column strips the ring buffers hold `3 * T` rows of
+/// `STRIP + 2T` values (24 and 1024: 600 KiB, within a 1 MiB L2).
+const T: usize = 24;
 
-/// Interior columns per strip.
-const STRIP: usize = 512;
+/// Interior columns per strip. Measured at 4000x4000, 96 sweeps, best of 3
+/// (Zen 5 core): whole rows, T = 12: 3521 MLUP/s; strips of 1024, T = 12:
+/// 3749; T = 24: 4181 (2048: 3545, 768: 4130); T = 32: 4118; T = 48: 3731
+/// (512: 3912). Narrower strips keep more of the rings in L1 but redo more
+/// halo columns.
+const STRIP: usize = 1024;
 
 /// Runs `iters` Jacobi sweeps, `T` per pass, ping-ponging between `u` and the
 /// scratch buffer.
