@@ -28,6 +28,8 @@ pub static KERNELS: &[Kernel] = &[
     laplace_rust::kernel!("rust/array-recip", Jacobi, array_recip, cost = Cost::JacobiReciprocal),
     laplace_rust::kernel!("rust/array-flat", Jacobi, array_flat),
     laplace_rust::kernel!("rust/array-flat-recip", Jacobi, array_flat_recip, cost = Cost::JacobiReciprocal),
+    laplace_rust::kernel!("rust/array-simd", Jacobi, array_simd),
+    laplace_rust::kernel!("rust/array-simd-recip", Jacobi, array_simd_recip, cost = Cost::JacobiReciprocal),
     laplace_rust::kernel!("rust/array-stream", Jacobi, array_stream, cost = Cost::JacobiStream),
     laplace_rust::kernel!("rust/array-tblock", Jacobi, array_tblock),
     laplace_rust::kernel!("rust/array-rayon", Jacobi, array_rayon, parallel = true),

@@ -16,6 +16,8 @@ pub mod kernels {
 
 include!(concat!(env!("OUT_DIR"), "/build_info.rs"));
 
+pub mod simd;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
