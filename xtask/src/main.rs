@@ -45,12 +45,7 @@ fn run() -> Result<()> {
     let (cmd, rest) = args
         .split_first()
         .map_or(("help", &[][..]), |(c, r)| (c.as_str(), r));
-    let with_python = rest.iter().any(|a| a == "--with-python");
-    let rest: Vec<String> = rest
-        .iter()
-        .filter(|a| *a != "--with-python")
-        .cloned()
-        .collect();
+    let (with_python, rest) = pass_through(rest);
     let rest = &rest[..];
     match cmd {
         "setup" => {
@@ -114,6 +109,19 @@ fn run() -> Result<()> {
             }
         }
     }
+}
+
+/// Splits `--with-python` off the arguments; the rest go to the command.
+/// `cargo xtask run -- ARGS` and `cargo xtask run ARGS` pass the same ARGS.
+fn pass_through(args: &[String]) -> (bool, Vec<String>) {
+    let with_python = args.iter().any(|a| a == "--with-python");
+    let rest = args
+        .iter()
+        .filter(|a| *a != "--with-python")
+        .skip_while(|a| *a == "--")
+        .cloned()
+        .collect();
+    (with_python, rest)
 }
 
 /// The whole test suite, in the order that fails fastest.
@@ -352,4 +360,34 @@ fn glob_dirs(base: &str, prefix: &str, sub: &str) -> Vec<PathBuf> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pass_through;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn arguments_pass_through_with_or_without_a_separator() {
+        let want = args(&["--kernels", "c/", "--repeat", "1"]);
+        assert_eq!(pass_through(&want), (false, want.clone()));
+        assert_eq!(
+            pass_through(&args(&["--", "--kernels", "c/", "--repeat", "1"])),
+            (false, want.clone())
+        );
+        assert_eq!(
+            pass_through(&args(&[
+                "--with-python",
+                "--",
+                "--kernels",
+                "c/",
+                "--repeat",
+                "1"
+            ])),
+            (true, want)
+        );
+    }
 }
