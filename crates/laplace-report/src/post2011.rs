@@ -51,6 +51,7 @@ const TODAY_ONLY: &[&str] = &[
     "rust/loop",
     "rust/loop-wavefront",
     "rust/array",
+    "rust/array-simd",
     "rust/array-threads",
     "python/loop-numba",
     "python/array-numba",
@@ -67,6 +68,14 @@ fn label(s: Source) -> &'static str {
         Source::PostNumexpr => "post, text",
         Source::Comment9 => "comment 9",
     }
+}
+
+/// The best time of `kernel`, if it was timed.
+fn timed(results: &[KernelResult], kernel: &str) -> Option<f64> {
+    results
+        .iter()
+        .find(|r| r.kernel == kernel && matches!(outcome(r), Outcome::Timed(_)))
+        .and_then(|r| r.best_s)
 }
 
 /// Today's time and relative-to-NumPy cells for `kernel`.
@@ -101,10 +110,7 @@ pub(crate) fn section(md: &mut String, data: &ReportData) {
         return;
     };
     let results = &run.doc.results;
-    let numpy = results
-        .iter()
-        .find(|r| r.kernel == NUMPY && matches!(outcome(r), Outcome::Timed(_)))
-        .and_then(|r| r.best_s);
+    let numpy = timed(results, NUMPY);
     let _ = writeln!(
         md,
         "The post timed 8000 sweeps of a 100x100 grid and divided every time by NumPy's. \
@@ -140,6 +146,24 @@ pub(crate) fn section(md: &mut String, data: &ReportData) {
         );
     }
     md.push('\n');
+    if let (Some(n), Some(c)) = (numpy, timed(results, "c/loop")) {
+        let today = c / n;
+        let _ = writeln!(
+            md,
+            "In 2011 the compiled loop (weave) took 0.45x NumPy's time; here `c/loop` takes \
+             {}x. {}\n",
+            sig(today, 2),
+            if today > 1.0 {
+                "The order has turned: NumPy's whole-array update now runs in vectorised \
+                 ufuncs, while a Gauss-Seidel loop still waits, every update, on the \
+                 add-multiply-divide chain through `u[i,j-1]` (its bound is that latency; \
+                 see the limits table); only reordering the same iterates into a wavefront \
+                 (`rust/loop-wavefront`) escapes it."
+            } else {
+                "The compiled loop still beats NumPy's whole-array update on this machine."
+            }
+        );
+    }
     if numpy.is_none() {
         md.push_str(
             "`python/array-numpy` has no time in this run, so the relative column is empty: \
