@@ -176,12 +176,7 @@ fn run_compiled(
                 }
             }
         }
-        Err(e) => {
-            if let VerifyError::Mismatch { diff, .. } = &e {
-                result.max_abs_diff = finite(diff.max_abs);
-            }
-            fail(result, e.to_string());
-        }
+        Err(e) => failed_verification(result, &e),
     }
     Ok(())
 }
@@ -252,10 +247,7 @@ fn run_external(
                 result.max_abs_diff = finite(worst);
             }
             Err(e) => {
-                if let VerifyError::Mismatch { diff, .. } = &e {
-                    result.max_abs_diff = finite(diff.max_abs);
-                }
-                fail(result, e.to_string());
+                failed_verification(result, &e);
                 return Ok(());
             }
         }
@@ -324,6 +316,14 @@ fn blank_result(e: &Entry<'_>) -> KernelResult {
         unavailable: None,
         external: None,
     }
+}
+
+/// Records a failed verification, with the worst difference if it ran.
+fn failed_verification(result: &mut KernelResult, e: &VerifyError) {
+    if let VerifyError::Mismatch { diff, .. } = e {
+        result.max_abs_diff = finite(diff.max_abs);
+    }
+    fail(result, e.to_string());
 }
 
 fn fail(result: &mut KernelResult, error: String) {

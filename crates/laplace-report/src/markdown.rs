@@ -393,14 +393,21 @@ fn failures(md: &mut String, data: &ReportData) {
             lines.push(line);
         }
     }
-    if !lines.is_empty() {
-        md.push_str("**FAILED** kernels, not timed:\n\n");
-        for l in lines {
-            md.push_str(&l);
-            md.push('\n');
-        }
+    bullets(md, "**FAILED** kernels, not timed:", &lines);
+}
+
+/// `heading`, then `lines` (Markdown list items), if there are any.
+fn bullets(md: &mut String, heading: &str, lines: &[String]) {
+    if lines.is_empty() {
+        return;
+    }
+    md.push_str(heading);
+    md.push_str("\n\n");
+    for l in lines {
+        md.push_str(l);
         md.push('\n');
     }
+    md.push('\n');
 }
 
 /// Unavailable kernels with the reason, and how external kernels were timed.
@@ -429,22 +436,16 @@ fn external_notes(md: &mut String, data: &ReportData) {
             }
         }
     }
-    if !unavailable.is_empty() {
-        md.push_str("Unavailable kernels (their runtime is not installed on that machine; not failures):\n\n");
-        for l in unavailable {
-            md.push_str(&l);
-            md.push('\n');
-        }
-        md.push('\n');
-    }
-    if !extrapolated.is_empty() {
-        md.push_str("Extrapolated times (too slow to run the whole problem):\n\n");
-        for l in extrapolated {
-            md.push_str(&l);
-            md.push('\n');
-        }
-        md.push('\n');
-    }
+    bullets(
+        md,
+        "Unavailable kernels (their runtime is not installed on that machine; not failures):",
+        &unavailable,
+    );
+    bullets(
+        md,
+        "Extrapolated times (too slow to run the whole problem):",
+        &extrapolated,
+    );
     if external {
         md.push_str(
             "External kernels (`python/...`) run in their own process and time their own sweep \
