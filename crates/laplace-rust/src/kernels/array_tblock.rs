@@ -140,7 +140,13 @@ mod tests {
     /// wider than every grid of the verification tests.
     #[test]
     fn strips_of_any_width_give_the_jacobi_iterates() {
-        for (nx, ny) in [(9, 23), (14, 40), (5, 3)] {
+        // Miri interprets every operation: one grid there.
+        let grids: &[(usize, usize)] = if cfg!(miri) {
+            &[(6, 11)]
+        } else {
+            &[(9, 23), (14, 40), (5, 3)]
+        };
+        for &(nx, ny) in grids {
             let p = Problem::new(nx, ny, 0.1, 0.13, 0).unwrap();
             let s = p.stencil();
             let update = |d, a, r, l| s.apply(d, a, r, l);
