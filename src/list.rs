@@ -34,7 +34,7 @@ pub struct KernelRow {
 
 fn row(e: Entry<'_>) -> KernelRow {
     let name = e.name();
-    let (language, form) = name.split_once('/').unwrap_or((name, ""));
+    let (language, form) = laplace_core::name_parts(name);
     match e {
         Entry::Compiled(k) => KernelRow {
             name,

@@ -283,6 +283,7 @@ fn finite(x: f64) -> Option<f64> {
 
 fn blank_result(e: &Entry<'_>) -> KernelResult {
     let name = e.name();
+    let (language, form) = laplace_core::name_parts(name);
     let (flags, compiler) = match e {
         Entry::Compiled(k) => (k.build.flags.to_string(), k.build.compiler.to_string()),
         // Filled in from the kernel's own report once it has run.
@@ -290,8 +291,8 @@ fn blank_result(e: &Entry<'_>) -> KernelResult {
     };
     KernelResult {
         kernel: name.to_string(),
-        language: name.split_once('/').map_or(name, |(l, _)| l).to_string(),
-        form: name.split_once('/').map_or("", |(_, f)| f).to_string(),
+        language: language.to_string(),
+        form: form.to_string(),
         scheme: e.scheme(),
         flags,
         compiler,

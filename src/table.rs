@@ -4,8 +4,6 @@ use std::fmt::Write as _;
 
 use laplace_core::results::{KernelResult, ResultsDoc};
 
-use laplace_core::short_flags;
-
 /// Seconds with at least three significant digits (four decimals at least).
 fn secs(x: Option<f64>) -> String {
     x.map_or_else(
@@ -149,12 +147,7 @@ fn row(r: &KernelResult) -> [String; 12] {
             r.kernel.clone()
         },
         r.scheme.to_string(),
-        if r.external.is_some() {
-            // A runtime's own words, not a compiler command line.
-            r.flags.clone()
-        } else {
-            short_flags(&r.flags)
-        },
+        r.display_flags(),
         secs(r.best_s),
         secs(r.median_s),
         mlups,

@@ -208,16 +208,6 @@ impl ExternalKernel {
         })
     }
 
-    /// The part of the name before `/`.
-    pub fn language(&self) -> &'static str {
-        self.name.split_once('/').map_or(self.name, |(l, _)| l)
-    }
-
-    /// The part of the name after `/`.
-    pub fn form(&self) -> &'static str {
-        self.name.split_once('/').map_or("", |(_, f)| f)
-    }
-
     /// The command as written in the manifest.
     pub fn command_text(&self) -> String {
         self.spec.command.join(" ")

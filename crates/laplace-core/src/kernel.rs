@@ -48,6 +48,12 @@ pub fn short_flags(flags: &str) -> String {
     out.join(" ")
 }
 
+/// `(language, form)` of a `language/form[-variant]` name: the parts before
+/// and after the first `/` (the whole name and `""` if there is none).
+pub fn name_parts(name: &str) -> (&str, &str) {
+    name.split_once('/').unwrap_or((name, ""))
+}
+
 /// One row of a build script's record: a source file and how it was built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SourceBuild {
@@ -158,12 +164,12 @@ impl Kernel {
 
     /// The part of the name before `/`.
     pub fn language(&self) -> &'static str {
-        self.name.split_once('/').map_or(self.name, |(l, _)| l)
+        name_parts(self.name).0
     }
 
     /// The part of the name after `/` (form and variant).
     pub fn form(&self) -> &'static str {
-        self.name.split_once('/').map_or("", |(_, f)| f)
+        name_parts(self.name).1
     }
 
     /// Runs the kernel on caller-provided buffers after validating them.

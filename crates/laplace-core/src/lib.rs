@@ -26,6 +26,8 @@ pub mod verify;
 
 pub use error::{InputError, KernelError};
 pub use grid::Grid;
-pub use kernel::{BuildInfo, Cost, Job, Kernel, KernelFn, SourceBuild, lookup_build, short_flags};
+pub use kernel::{
+    BuildInfo, Cost, Job, Kernel, KernelFn, SourceBuild, lookup_build, name_parts, short_flags,
+};
 pub use problem::{Problem, Stencil, advise_huge_pages};
 pub use scheme::Scheme;

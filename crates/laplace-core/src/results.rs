@@ -190,6 +190,17 @@ pub struct ThreadPoint {
 }
 
 impl KernelResult {
+    /// The flags to print beside the result: the speed-relevant compiler
+    /// flags of a compiled kernel ([`crate::short_flags`]), an external
+    /// kernel's own description as it reported it.
+    pub fn display_flags(&self) -> String {
+        if self.external.is_some() {
+            self.flags.clone()
+        } else {
+            crate::short_flags(&self.flags)
+        }
+    }
+
     /// Whether the times are scaled from fewer sweeps than the problem's.
     pub fn extrapolated(&self) -> bool {
         self.external.as_ref().is_some_and(|e| e.extrapolated)

@@ -6,7 +6,7 @@ use laplace_core::results::{KernelResult, OpTimes, Probe, Provenance};
 
 use crate::charts::{Chart, Drawn, compact};
 use crate::model::{
-    Criterion, Outcome, ReportData, Run, any_result, by_scheme, flags_of, fmt_bandwidth, fmt_bytes,
+    Criterion, Outcome, ReportData, Run, any_result, by_scheme, fmt_bandwidth, fmt_bytes,
     fmt_clock, fmt_mlups, fmt_ns, fmt_relative, fmt_secs, kernels_across, outcome, problem_text,
     same_problem, sig, thousands,
 };
@@ -212,7 +212,7 @@ fn single_table(md: &mut String, run: &Run, full: Full) {
     md.push('\n');
     for (scheme, rows) in by_scheme(&run.doc.results) {
         for r in rows {
-            let head = vec![kernel_cell(r), scheme.to_string(), cell(&flags_of(r))];
+            let head = vec![kernel_cell(r), scheme.to_string(), cell(&r.display_flags())];
             let mut tail = match outcome(r) {
                 Outcome::Failed => vec!["**FAILED**".into(), "-".into(), "-".into(), "-".into()],
                 Outcome::Unavailable => {
@@ -265,7 +265,7 @@ fn side_by_side(md: &mut String, runs: &[Run], full: Full) {
                 .iter()
                 .flatten()
                 .next()
-                .map_or_else(String::new, |r| cell(&flags_of(r)));
+                .map_or_else(String::new, |r| cell(&r.display_flags()));
             let mut cells = vec![code(&name), scheme.to_string(), flags];
             for r in &found {
                 let mut group = match r {

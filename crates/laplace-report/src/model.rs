@@ -311,16 +311,6 @@ pub(crate) fn probe_summary(p: &Probe, short: bool) -> String {
     }
 }
 
-/// The flags to print beside a result: the speed-relevant compiler flags of
-/// a compiled kernel, an external kernel's own description as it reported it.
-pub(crate) fn flags_of(r: &KernelResult) -> String {
-    if r.external.is_some() {
-        r.flags.clone()
-    } else {
-        laplace_core::short_flags(&r.flags)
-    }
-}
-
 /// The baseline kernel shared by every run, if they name one and agree.
 pub(crate) fn common_baseline(runs: &[Run]) -> Option<&str> {
     let first = runs.first()?.doc.baseline.as_deref()?;

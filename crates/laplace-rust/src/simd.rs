@@ -29,24 +29,16 @@ pub enum Finish {
 }
 
 /// Runs the kernel: AVX-512 where the CPU has it and rows hold at least
-/// eight values, the portable flat sweep otherwise.
+/// eight values, otherwise `rust/array-flat` (or `rust/array-flat-recip`).
 pub fn run(job: &mut Job<'_>, finish: Finish) -> Result<(), KernelError> {
     #[cfg(target_arch = "x86_64")]
     if job.problem().ny >= avx512::LANES && std::arch::is_x86_feature_detected!("avx512f") {
         return avx512::run(job, finish);
     }
-    let sweep: crate::JacobiSweep = match finish {
-        Finish::Divide => |src, dst, nx, ny, s| {
-            crate::jacobi_flat(src, dst, nx, ny, |d, a, r, l| s.apply(d, a, r, l));
-        },
-        Finish::Reciprocal => |src, dst, nx, ny, s| {
-            let inv = 1.0 / s.denom;
-            crate::jacobi_flat(src, dst, nx, ny, |d, a, r, l| {
-                ((d + a) * s.dy2 + (r + l) * s.dx2) * inv
-            });
-        },
-    };
-    crate::jacobi_ping_pong(job, sweep)
+    match finish {
+        Finish::Divide => crate::kernels::array_flat::run(job),
+        Finish::Reciprocal => crate::kernels::array_flat_recip::run(job),
+    }
 }
 
 #[cfg(target_arch = "x86_64")]

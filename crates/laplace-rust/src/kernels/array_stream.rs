@@ -19,10 +19,10 @@
 //! The arithmetic is `rust/array`'s, operation for operation (no FMA), so
 //! the iterates equal the reference's. Each output row is stored with
 //! scalar stores up to the first 32-byte boundary, then four values per
-//! streaming store, then the scalar remainder. Without AVX the kernel falls
-//! back to ordinary stores.
+//! streaming store, then the scalar remainder. Without AVX the kernel runs
+//! `rust/array`.
 
-use laplace_core::{Job, KernelError, Stencil};
+use laplace_core::{Job, KernelError};
 
 /// Runs `iters` Jacobi sweeps, ping-ponging between `u` and the scratch buffer.
 pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
@@ -31,13 +31,7 @@ pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
     if !cfg!(miri) && std::arch::is_x86_feature_detected!("avx") {
         return crate::jacobi_ping_pong(job, avx::sweep);
     }
-    crate::jacobi_ping_pong(job, plain_sweep)
-}
-
-fn plain_sweep(src: &[f64], dst: &mut [f64], _nx: usize, ny: usize, s: &Stencil) {
-    for (rows, out) in src.windows(3 * ny).step_by(ny).zip(dst.chunks_exact_mut(ny).skip(1)) {
-        crate::jacobi_row(rows, out, |d, a, r, l| s.apply(d, a, r, l));
-    }
+    crate::kernels::array::run(job)
 }
 
 #[cfg(target_arch = "x86_64")]

@@ -3,7 +3,7 @@
 //! points of one half-sweep are independent and the inner loop has no
 //! loop-carried dependency.
 
-use laplace_core::{Job, KernelError};
+use laplace_core::{Job, KernelError, Stencil};
 
 /// Runs `iters` red-black SOR sweeps with the job's relaxation factor.
 pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
@@ -18,15 +18,31 @@ pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
                 let (above, rest) = u.split_at_mut(i * ny);
                 let (row, below) = rest.split_at_mut(ny);
                 let (up, down) = (&above[(i - 1) * ny..], &below[..ny]);
-                // First interior j with (i + j) % 2 == colour.
-                let first = if (i + 1) % 2 == colour { 1 } else { 2 };
-                for j in (first..ny - 1).step_by(2) {
-                    let old = row[j];
-                    let gs = s.apply(down[j], up[j], row[j + 1], row[j - 1]);
-                    row[j] = old + omega * (gs - old);
-                }
+                // Columns j with (i + j) % 2 == colour.
+                stride2_row(up, row, down, (i + colour) % 2, 1, &s, omega);
             }
         }
     }
     Ok(())
+}
+
+/// Relaxes the interior points of `row` whose column has parity `parity`,
+/// from column `from` on, one every two columns. `up` and `down` are the
+/// rows around it (at least as long).
+pub(crate) fn stride2_row(
+    up: &[f64],
+    row: &mut [f64],
+    down: &[f64],
+    parity: usize,
+    from: usize,
+    s: &Stencil,
+    omega: f64,
+) {
+    let ny = row.len();
+    let first = if from % 2 == parity { from } else { from + 1 };
+    for j in (first..ny - 1).step_by(2) {
+        let old = row[j];
+        let gs = s.apply(down[j], up[j], row[j + 1], row[j - 1]);
+        row[j] = old + omega * (gs - old);
+    }
 }

@@ -12,58 +12,59 @@
 
 use laplace_core::{Job, KernelError, Stencil};
 
+use super::redblack::stride2_row;
+
 /// Runs `iters` red-black SOR sweeps with the job's relaxation factor.
 pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
     let p = *job.problem();
     let (nx, ny) = (p.nx, p.ny);
     let (s, omega) = (p.stencil(), p.omega());
-    #[cfg(target_arch = "x86_64")]
-    let vector = std::arch::is_x86_feature_detected!("avx512f");
-    #[cfg(not(target_arch = "x86_64"))]
-    let vector = false;
+    let vector = has_avx512();
     let u = job.u();
     for _ in 0..p.iters {
         for colour in [0, 1] {
             for i in 1..nx - 1 {
                 let (above, rest) = u.split_at_mut(i * ny);
                 let (row, below) = rest.split_at_mut(ny);
-                let rows = (&above[(i - 1) * ny..], &mut row[..], &below[..ny]);
+                let (up, down) = (&above[(i - 1) * ny..], &below[..ny]);
                 // Columns j with (i + j) % 2 == colour.
                 let parity = (i + colour) % 2;
-                let done = if vector {
-                    #[cfg(target_arch = "x86_64")]
-                    // SAFETY: the CPU has AVX-512F (checked above).
-                    unsafe {
-                        avx512::row(rows.0, rows.1, rows.2, parity, &s, omega)
-                    }
-                    #[cfg(not(target_arch = "x86_64"))]
-                    1
+                let from = if vector {
+                    vector_row(up, row, down, parity, &s, omega)
                 } else {
                     1
                 };
-                scalar_row(rows.0, rows.1, rows.2, parity, done, &s, omega);
+                stride2_row(up, row, down, parity, from, &s, omega);
             }
         }
     }
     Ok(())
 }
 
-/// The points of column parity `parity` from column `from` on, stride 2.
-fn scalar_row(
+fn has_avx512() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return std::arch::is_x86_feature_detected!("avx512f");
+    #[cfg(not(target_arch = "x86_64"))]
+    return false;
+}
+
+/// The vector part of a row; returns the first column left to the stride-2
+/// loop. Only called when [`has_avx512`].
+fn vector_row(
     up: &[f64],
     row: &mut [f64],
     down: &[f64],
     parity: usize,
-    from: usize,
     s: &Stencil,
     omega: f64,
-) {
-    let ny = row.len();
-    let first = if from % 2 == parity { from } else { from + 1 };
-    for j in (first..ny - 1).step_by(2) {
-        let old = row[j];
-        let gs = s.apply(down[j], up[j], row[j + 1], row[j - 1]);
-        row[j] = old + omega * (gs - old);
+) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `run` calls this only when the CPU has AVX-512F.
+    return unsafe { avx512::row(up, row, down, parity, s, omega) };
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (up, row, down, parity, s, omega);
+        1
     }
 }
 
