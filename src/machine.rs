@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use laplace_core::results::Provenance;
+use laplace_core::results::{CpuSignature, Provenance};
 
 use crate::provenance as build;
 
@@ -13,6 +13,8 @@ pub fn provenance(threads: usize) -> Provenance {
         git_commit: git_commit(),
         host: host(),
         cpu: cpu_model(),
+        cpu_signature: cpu_signature(),
+        isa: isa(),
         logical_cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         os: os_name(),
         rustc: build::RUSTC.to_string(),
@@ -75,6 +77,63 @@ pub fn cpu_model() -> String {
         .unwrap_or_else(|| std::env::consts::ARCH.to_string())
 }
 
+/// Vendor, family, model and stepping from `/proc/cpuinfo` (x86 only).
+pub fn cpu_signature() -> Option<CpuSignature> {
+    parse_signature(&std::fs::read_to_string("/proc/cpuinfo").ok()?)
+}
+
+/// The signature of the first processor in a `/proc/cpuinfo` text.
+fn parse_signature(cpuinfo: &str) -> Option<CpuSignature> {
+    let first = cpuinfo.split("\n\n").next()?;
+    let field = |name: &str| {
+        first.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            (k.trim() == name).then(|| v.trim().to_string())
+        })
+    };
+    let number = |name: &str| field(name)?.parse::<u32>().ok();
+    Some(CpuSignature {
+        vendor: field("vendor_id")?,
+        family: number("cpu family")?,
+        model: number("model")?,
+        stepping: number("stepping")?,
+    })
+}
+
+/// The SIMD extensions the kernels (and the compilers at `-march=native`)
+/// care about, as detected on this CPU, in a fixed order.
+pub fn isa() -> Vec<String> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        macro_rules! detect {
+            ($($f:tt),*) => {
+                [$((stringify!($f), std::arch::is_x86_feature_detected!($f))),*]
+            };
+        }
+        let found = detect!(
+            "sse2",
+            "sse4.2",
+            "avx",
+            "avx2",
+            "fma",
+            "avx512f",
+            "avx512dq",
+            "avx512bw",
+            "avx512vl",
+            "avx512ifma",
+            "avx512vbmi",
+            "avx512fp16"
+        );
+        found
+            .into_iter()
+            .filter(|(_, on)| *on)
+            .map(|(name, _)| name.trim_matches('"').to_string())
+            .collect()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    Vec::new()
+}
+
 fn os_name() -> String {
     let pretty = std::fs::read_to_string("/etc/os-release")
         .ok()
@@ -124,6 +183,26 @@ pub fn format_utc(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_the_signature() {
+        let text = "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 167\n\
+                    model name\t: Intel(R) Xeon(R) Processor\nstepping\t: 1\n\nprocessor\t: 1\n";
+        let sig = parse_signature(text).unwrap();
+        assert_eq!(
+            sig.to_string(),
+            "GenuineIntel family 6 model 167 stepping 1"
+        );
+        assert_eq!(parse_signature("processor : 0\n"), None);
+    }
+
+    #[test]
+    fn isa_is_in_fixed_order_and_never_empty_on_x86_64() {
+        let isa = isa();
+        if cfg!(target_arch = "x86_64") {
+            assert_eq!(isa.first().map(String::as_str), Some("sse2"));
+        }
+    }
 
     #[test]
     fn formats_dates() {

@@ -165,7 +165,14 @@ fn run_compiled(
             }
             progress.step(k.name, "time");
             match time(k, p, opts.threads, opts.repeat) {
-                Ok(times) => set_times(result, p, &times),
+                Ok((times, path)) => {
+                    set_times(result, p, &times);
+                    result.path = Some(if k.parallel {
+                        format!("{path}, threads={}", opts.threads)
+                    } else {
+                        path.to_string()
+                    });
+                }
                 Err(e) => fail(result, e.to_string()),
             }
             if opts.thread_sweep && k.parallel && result.verified {
@@ -261,6 +268,7 @@ fn run_external(
     result.verified = true;
     result.compiler = last.runtime;
     result.flags = last.flags;
+    result.path = Some(last.path.unwrap_or_else(|| EXTERNAL_PATH.to_string()));
     // The grid of a shortened run is not the problem's answer: not saved.
     if let (Some(dir), false) = (&opts.save_grids, sweeps_run < p.iters) {
         result.grid_file = Some(save_grid(dir, x.name, p, &last.grid)?);
@@ -276,6 +284,9 @@ fn run_external(
     });
     Ok(())
 }
+
+/// The `path` of an external kernel that does not report one.
+const EXTERNAL_PATH: &str = "external";
 
 fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
@@ -296,6 +307,7 @@ fn blank_result(e: &Entry<'_>) -> KernelResult {
         scheme: e.scheme(),
         flags,
         compiler,
+        path: None,
         verified: false,
         tolerance: e.tolerance(),
         max_abs_diff: None,
@@ -312,6 +324,7 @@ fn blank_result(e: &Entry<'_>) -> KernelResult {
         bound_mlups: None,
         bound_limit: None,
         percent_of_bound: None,
+        bound_exceeded: false,
         cycles_per_update: None,
         thread_scaling: Vec::new(),
         unavailable: None,
@@ -350,27 +363,30 @@ fn verify(
     Ok((grid, diff))
 }
 
-/// A warm-up, then `repeat` timed runs from fresh initial grids; seconds each.
+/// A warm-up, then `repeat` timed runs from fresh initial grids; seconds
+/// each, and the code path the kernel took (the same every run: it depends
+/// on the problem, the CPU and `SHOOTOUT_PORTABLE` only).
 pub fn time(
     k: &Kernel,
     p: &Problem,
     threads: usize,
     repeat: usize,
-) -> Result<Vec<f64>, KernelError> {
+) -> Result<(Vec<f64>, &'static str), KernelError> {
     let mut u = p.initial_grid()?;
     let mut scratch = p.scratch()?;
     let mut times = Vec::with_capacity(repeat);
+    let mut path = laplace_core::PORTABLE;
     for run in 0..=repeat {
         p.fill_initial(&mut u);
         let start = Instant::now();
-        k.solve_in(&mut u, &mut scratch, p, threads)?;
+        path = k.solve_in(&mut u, &mut scratch, p, threads)?;
         let elapsed = start.elapsed().as_secs_f64();
         black_box(&mut u);
         if run > 0 {
             times.push(elapsed);
         }
     }
-    Ok(times)
+    Ok((times, path))
 }
 
 /// `(best, median, max)` of a non-empty list of times.
@@ -395,7 +411,7 @@ fn thread_sweep(
 ) -> Result<Vec<ThreadPoint>, KernelError> {
     let mut points = Vec::with_capacity(max_threads);
     for threads in 1..=max_threads {
-        let Some((best_s, median_s, _)) = summary(&time(k, p, threads, repeat)?) else {
+        let Some((best_s, median_s, _)) = summary(&time(k, p, threads, repeat)?.0) else {
             continue;
         };
         points.push(ThreadPoint {
@@ -428,6 +444,9 @@ fn set_bound(r: &mut KernelResult, e: &Entry<'_>, p: &ProblemSpec, probe: &Probe
         return;
     };
     r.percent_of_bound = r.mlups.map(|m| 100.0 * m / b.mlups);
+    r.bound_exceeded = r
+        .percent_of_bound
+        .is_some_and(|pct| bounds::exceeded(pct, r.spread()));
     r.bound_mlups = Some(b.mlups);
     r.bound_limit = Some(b.limit);
     let workers = if e.parallel() { threads as f64 } else { 1.0 };

@@ -43,6 +43,7 @@ pub fn render(doc: &ResultsDoc, baseline: &str) -> String {
         "kernel",
         "scheme",
         "flags",
+        "path",
         "best s",
         "median s",
         "MLUP/s",
@@ -53,7 +54,7 @@ pub fn render(doc: &ResultsDoc, baseline: &str) -> String {
         "sweeps to tol",
         "to solution s",
     ];
-    let rows: Vec<[String; 12]> = doc.table_order().into_iter().map(row).collect();
+    let rows: Vec<[String; 13]> = doc.table_order().into_iter().map(row).collect();
     let mut widths = head.map(str::len);
     for r in &rows {
         for (w, cell) in widths.iter_mut().zip(r) {
@@ -64,7 +65,7 @@ pub fn render(doc: &ResultsDoc, baseline: &str) -> String {
         let mut s = String::new();
         for (k, (cell, w)) in cells.iter().zip(widths).enumerate() {
             // Text left, numbers right.
-            if k < 3 {
+            if k < 4 {
                 let _ = write!(s, "{cell:<w$}  ");
             } else {
                 let _ = write!(s, "{cell:>w$}  ");
@@ -94,6 +95,20 @@ pub fn render(doc: &ResultsDoc, baseline: &str) -> String {
             out,
             "% bound = MLUP/s / the kernel's bound on this machine (shootout probe; see `bound_limit` \
              in --json); cyc/upd = core cycles per update (thread-cycles for parallel kernels)"
+        );
+    }
+    let exceeded: Vec<&str> = doc
+        .results
+        .iter()
+        .filter(|r| r.bound_exceeded)
+        .map(|r| r.kernel.as_str())
+        .collect();
+    if !exceeded.is_empty() {
+        let _ = writeln!(
+            out,
+            "{EXCEEDED} = faster than its bound by more than the run's noise: the bound's model does not \
+             hold for {} on this CPU, so no % is given",
+            exceeded.join(", ")
         );
     }
     if !doc.results.iter().any(|r| r.kernel == baseline) {
@@ -134,7 +149,21 @@ pub fn render(doc: &ResultsDoc, baseline: &str) -> String {
     out
 }
 
-fn row(r: &KernelResult) -> [String; 12] {
+/// What the `% bound` column shows for a kernel whose bound's model failed.
+pub const EXCEEDED: &str = "ABOVE BOUND";
+
+/// `97%`, or [`EXCEEDED`] when the measured speed is above the bound by more
+/// than the noise (the percentage would read as a measurement against a
+/// limit that is not one).
+fn percent_of_bound(r: &KernelResult) -> String {
+    match r.percent_of_bound {
+        _ if r.bound_exceeded => EXCEEDED.into(),
+        Some(x) => format!("{x:.0}%"),
+        None => "-".into(),
+    }
+}
+
+fn row(r: &KernelResult) -> [String; 13] {
     let mlups = r.mlups.map_or_else(|| "-".into(), |m| format!("{m:.0}"));
     [
         if r.unavailable.is_some() {
@@ -148,11 +177,11 @@ fn row(r: &KernelResult) -> [String; 12] {
         },
         r.scheme.to_string(),
         r.display_flags(),
+        r.path.clone().unwrap_or_else(|| "-".into()),
         secs(r.best_s),
         secs(r.median_s),
         mlups,
-        r.percent_of_bound
-            .map_or_else(|| "-".into(), |x| format!("{x:.0}%")),
+        percent_of_bound(r),
         r.cycles_per_update
             .map_or_else(|| "-".into(), |x| format!("{x:.2}")),
         ratio(r.spread(), ""),
@@ -165,7 +194,7 @@ fn row(r: &KernelResult) -> [String; 12] {
 
 #[cfg(test)]
 mod tests {
-    use super::secs;
+    use super::*;
 
     #[test]
     fn seconds_keep_three_significant_digits() {
@@ -173,5 +202,20 @@ mod tests {
         assert_eq!(secs(Some(0.0123456)), "0.0123");
         assert_eq!(secs(Some(0.000906)), "0.000906");
         assert_eq!(secs(None), "-");
+    }
+
+    #[test]
+    fn exceeded_bound_is_marked_not_printed() {
+        let json = r#"{"kernel":"c/array","language":"c","form":"array","scheme":"jacobi",
+            "flags":"cc -O3","compiler":"gcc","verified":true,"tolerance":1e-12,
+            "max_abs_diff":0.0,"error":null,"best_s":1.0,"median_s":1.0,"max_s":1.0,
+            "mlups":107.0,"relative":1.0,"grid_file":null,"percent_of_bound":107.0,
+            "bound_mlups":100.0,"bound_exceeded":true,"path":"portable"}"#;
+        let mut r: KernelResult = serde_json::from_str(json).unwrap();
+        let cells = row(&r);
+        assert_eq!(cells[3], "portable");
+        assert_eq!(cells[7], EXCEEDED);
+        r.bound_exceeded = false;
+        assert_eq!(row(&r)[7], "107%");
     }
 }

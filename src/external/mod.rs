@@ -7,7 +7,8 @@
 //! reads the final grid back from `OUT` and verifies it against the
 //! reference of the declared scheme, like any kernel. The kernel times its
 //! own sweep loop and prints it as the last line of its standard output,
-//! `{"sweep_seconds": 0.25, "runtime": "...", "flags": "..."}`: the runner
+//! `{"sweep_seconds": 0.25, "runtime": "...", "flags": "...", "path": "..."}` (`path`
+//! optional): the runner
 //! cannot fairly time inside another process, so the time is self-reported
 //! (and the wall time of the whole process is recorded beside it).
 
@@ -154,6 +155,8 @@ pub struct Invocation {
     pub runtime: String,
     /// How the kernel was compiled or run, as it reported.
     pub flags: String,
+    /// Which code path it took, as it reported (optional in the protocol).
+    pub path: Option<String>,
 }
 
 /// The last line of a kernel's standard output.
@@ -164,6 +167,8 @@ struct Report {
     runtime: String,
     #[serde(default)]
     flags: String,
+    #[serde(default)]
+    path: Option<String>,
 }
 
 impl ExternalKernel {
@@ -367,6 +372,7 @@ impl ExternalKernel {
             process_s: out.wall_s,
             runtime: report.runtime,
             flags: report.flags,
+            path: report.path,
         })
     }
 }

@@ -36,12 +36,21 @@ fn time(n: u64, f: impl FnOnce()) -> f64 {
     start.elapsed().as_secs_f64() / (n * BLOCK) as f64
 }
 
-/// Seconds per cycle, from a chain of dependent integer adds (one cycle each
-/// on every x86-64 core of the last twenty years).
+/// Cycles of one 64-bit `imul r64, r64`: 3 on every x86-64 core since
+/// Intel Core 2 and AMD K8, through Golden Cove, Zen 5 and their successors.
+pub const IMUL_LATENCY_CYCLES: f64 = 3.0;
+
+/// Seconds per cycle, from a chain of dependent 64-bit integer multiplies.
+///
+/// Not a chain of adds: recent Intel cores (Golden Cove and later) fold
+/// dependent adds of immediates at rename and retire several per cycle, which
+/// read the clock as 18 GHz on a 3.4 GHz Xeon. No core eliminates or fuses a
+/// multiply.
 pub fn cycle_seconds() -> Option<f64> {
-    let n = black_box(2_000_000u64);
-    Some(best_of(|| {
-        let mut x = 0u64;
+    let n = black_box(500_000u64);
+    let secs_per_imul = best_of(|| {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let y = black_box(0xD1B5_4A32_D192_ED03u64);
         time(n, || {
             // SAFETY: register-only arithmetic and a counted loop; no memory,
             // no stack, flags clobbered (declared by default).
@@ -49,19 +58,206 @@ pub fn cycle_seconds() -> Option<f64> {
                 asm!(
                     "2:",
                     ".rept 64",
-                    "add {x}, 1",
+                    "imul {x}, {y}",
                     ".endr",
                     "dec {n}",
                     "jnz 2b",
                     x = inout(reg) x,
+                    y = in(reg) y,
                     n = inout(reg) n => _,
                     options(nomem, nostack),
                 );
             }
             black_box(x);
         })
+    });
+    Some(secs_per_imul / IMUL_LATENCY_CYCLES)
+}
+
+/// Time-stamp counter ticks per second, against the OS clock over 50 ms.
+/// The TSC ticks at a fixed nominal rate, not at the core's current clock.
+pub fn tsc_hz() -> Option<f64> {
+    if !std::is_x86_feature_detected!("sse2") {
+        return None;
+    }
+    // SAFETY: `rdtsc` has no preconditions on x86-64.
+    let read = || unsafe { std::arch::x86_64::_rdtsc() };
+    let start = Instant::now();
+    let t0 = read();
+    while start.elapsed().as_secs_f64() < 0.05 {
+        std::hint::spin_loop();
+    }
+    let (t1, secs) = (read(), start.elapsed().as_secs_f64());
+    (t1 > t0).then(|| (t1 - t0) as f64 / secs)
+}
+
+/// The Gauss-Seidel dependency chains, each in the exact instruction order a
+/// compiler emits for `((n + s) * dy2 + (e + w) * dx2) / d` (see
+/// [`laplace_core::results::Chain`]), with the seed problem's constants
+/// (`dx2 = dy2 = 0.01`, `d = 0.04`), so the divider sees the operands it sees
+/// in the kernels. The chain converges to 1/3 and stays normal.
+/// Returns seconds per update.
+pub fn chain(chain: laplace_core::results::Chain) -> Option<f64> {
+    use laplace_core::results::Chain;
+    if !has("avx") || !has("fma") {
+        return None;
+    }
+    let n = black_box(20_000u64);
+    Some(best_of(|| {
+        // SAFETY: AVX and FMA were detected above.
+        unsafe {
+            match chain {
+                Chain::AddMulAddDiv => chain_add_mul_add_div(n),
+                Chain::AddMulFmaDiv => chain_add_mul_fma_div(n),
+                Chain::AddMulFmaMul => chain_add_mul_fma_mul(n),
+            }
+        }
     }))
 }
+
+macro_rules! chain_probe {
+    ($name:ident, $last:literal, [$($insn:literal),*]) => {
+        #[target_feature(enable = "avx,fma")]
+        unsafe fn $name(n: u64) -> f64 {
+            // e = u[i,j+1], v = u[i+1,j] + u[i-1,j], h = dx2 = dy2, d = 2(dx2+dy2)
+            // (or its reciprocal for the fast-math chain).
+            let (e, v, h) = (0.5f64, 0.5f64, 0.01f64);
+            let t = v * h;
+            let d: f64 = $last;
+            let mut w = 0.25f64;
+            let start = Instant::now();
+            // SAFETY: register-only FP arithmetic and a counted loop.
+            unsafe {
+                asm!(
+                    // Every operand is named, used or not: a comment uses them.
+                    "/* {v} {t} {h} {e} */",
+                    "2:",
+                    ".rept 64",
+                    $($insn,)*
+                    ".endr",
+                    "dec {n}",
+                    "jnz 2b",
+                    w = inout(xmm_reg) w,
+                    e = in(xmm_reg) e,
+                    v = in(xmm_reg) v,
+                    h = in(xmm_reg) h,
+                    t = in(xmm_reg) t,
+                    d = in(xmm_reg) d,
+                    n = inout(reg) n => _,
+                    options(nomem, nostack),
+                );
+            }
+            let secs = start.elapsed().as_secs_f64() / (n * BLOCK) as f64;
+            black_box((w, v, t));
+            secs
+        }
+    };
+}
+
+// rustc, no contraction: w + e, * dx2, + (n + s) * dy2, / d.
+chain_probe!(
+    chain_add_mul_add_div,
+    0.04,
+    [
+        "vaddsd {w}, {w}, {e}",
+        "vmulsd {w}, {w}, {h}",
+        "vaddsd {w}, {w}, {t}",
+        "vdivsd {w}, {w}, {d}"
+    ]
+);
+// gcc and gfortran contract the outer add: the chained value is the addend.
+chain_probe!(
+    chain_add_mul_fma_div,
+    0.04,
+    [
+        "vaddsd {w}, {w}, {e}",
+        "vmulsd {w}, {w}, {h}",
+        "vfmadd231sd {w}, {v}, {h}",
+        "vdivsd {w}, {w}, {d}"
+    ]
+);
+// gcc -ffast-math: the division becomes a multiply by 1/d.
+chain_probe!(
+    chain_add_mul_fma_mul,
+    25.0,
+    [
+        "vaddsd {w}, {w}, {e}",
+        "vmulsd {w}, {w}, {h}",
+        "vfmadd231sd {w}, {v}, {h}",
+        "vmulsd {w}, {w}, {d}"
+    ]
+);
+
+/// Seconds per independent divide of `lanes` doubles (1, 2, 4 or 8), each
+/// `0.37 / 0.04` as in the stencil (operands from outside the loop, so no
+/// chain forms). `None` where the width is not available.
+pub fn divide_throughput(lanes: usize) -> Option<f64> {
+    let needed = if lanes == 8 { "avx512f" } else { "avx" };
+    if !has(needed) || ![1, 2, 4, 8].contains(&lanes) {
+        return None;
+    }
+    let n = black_box(20_000u64);
+    Some(best_of(|| {
+        // SAFETY: the instruction set of each width was detected above.
+        unsafe {
+            match lanes {
+                1 => div_tp_sd(n),
+                2 => div_tp_xmm(n),
+                4 => div_tp_ymm(n),
+                _ => div_tp_zmm(n),
+            }
+        }
+    }))
+}
+
+macro_rules! div_throughput_probe {
+    ($name:ident, $insn:literal, $class:ident, $feature:literal, $ty:ty, $splat:expr) => {
+        #[target_feature(enable = $feature)]
+        unsafe fn $name(n: u64) -> f64 {
+            let (b, c): ($ty, $ty) = ($splat(0.37), $splat(0.04));
+            let mut a: [$ty; 4] = [$splat(0.0); 4];
+            let start = Instant::now();
+            // SAFETY: register-only FP arithmetic and a counted loop.
+            unsafe {
+                asm!(
+                    "2:",
+                    ".rept 16",
+                    concat!($insn, " {a0}, {b}, {c}"),
+                    concat!($insn, " {a1}, {b}, {c}"),
+                    concat!($insn, " {a2}, {b}, {c}"),
+                    concat!($insn, " {a3}, {b}, {c}"),
+                    ".endr",
+                    "dec {n}",
+                    "jnz 2b",
+                    a0 = out($class) a[0],
+                    a1 = out($class) a[1],
+                    a2 = out($class) a[2],
+                    a3 = out($class) a[3],
+                    b = in($class) b,
+                    c = in($class) c,
+                    n = inout(reg) n => _,
+                    options(nomem, nostack),
+                );
+            }
+            let secs = start.elapsed().as_secs_f64() / (n * BLOCK) as f64;
+            black_box(a);
+            secs
+        }
+    };
+}
+
+use std::arch::x86_64::{__m128d, _mm_set1_pd};
+
+div_throughput_probe!(div_tp_sd, "vdivsd", xmm_reg, "avx", f64, |x: f64| x);
+div_throughput_probe!(div_tp_xmm, "vdivpd", xmm_reg, "avx", __m128d, |x| {
+    _mm_set1_pd(x)
+});
+div_throughput_probe!(div_tp_ymm, "vdivpd", ymm_reg, "avx", __m256d, |x| {
+    _mm256_set1_pd(x)
+});
+div_throughput_probe!(div_tp_zmm, "vdivpd", zmm_reg, "avx512f", __m512d, |x| {
+    _mm512_set1_pd(x)
+});
 
 macro_rules! scalar_probe {
     ($name:ident, $insn:literal, $feature:literal) => {

@@ -2,9 +2,15 @@
 //!
 //! - FP latency and throughput of add, multiply, FMA and divide, scalar and at
 //!   the widest vector width, in inline assembly ([`asm`]);
-//! - the clock, from a chain of dependent integer adds;
+//! - the divide's throughput at every width (scalar, 128, 256, 512 bits);
+//! - the latency of each Gauss-Seidel update chain as the compilers emit it;
+//! - the clock, from a chain of dependent integer multiplies, checked against
+//!   the FMA latency, the TSC and the kernel's maximum frequency
+//!   ([`clock_check`]);
 //! - copy and triad bandwidth over arrays far larger than the last-level
-//!   cache, on one core and on all, and a copy that stays in L2.
+//!   cache, on one core and on all, and copies that stay in L2 and in the
+//!   last-level cache;
+//! - the cache sizes the OS reports, with where each came from.
 //!
 //! The whole probe takes a few seconds. `shootout run` reuses the result
 //! cached for this host and CPU (see [`cache_path`]).
@@ -16,7 +22,9 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use laplace_core::results::{OpTimes, Probe};
+use laplace_core::results::{
+    Chain, ChainTime, ClockCheck, ClockEstimate, OpTimes, Probe, WidthTime,
+};
 
 use crate::machine;
 
@@ -27,25 +35,117 @@ const SMALL: usize = 16 << 10;
 
 /// Measures everything. `threads` is used for the all-core bandwidth.
 pub fn measure(threads: usize) -> Probe {
-    let (l2_bytes, llc_bytes) = cache_sizes();
+    let caches = laplace_core::cache::sizes();
     let ops = op_times();
+    let clock_check = ops.cycle.map(|c| clock_check(c, &independent_clocks(&ops)));
     Probe {
         host: machine::host(),
         cpu: machine::cpu_model(),
         date: machine::utc_now(),
         cycle_s: ops.cycle,
+        clock_check,
         latency_s: ops.latency,
         scalar_throughput_s: ops.scalar,
         vector_throughput_s: ops.vector,
         vector_lanes: ops.lanes,
+        div_by_width: ops.div_by_width,
+        chains: ops.chains,
         copy_bw_1: bandwidth(1, Kernel::Copy),
         triad_bw_1: bandwidth(1, Kernel::Triad),
         copy_bw_all: bandwidth(threads, Kernel::Copy),
         triad_bw_all: bandwidth(threads, Kernel::Triad),
-        l2_copy_bw: l2_copy_bandwidth(),
-        l2_bytes,
-        llc_bytes,
+        l2_copy_bw: cached_copy_bandwidth(SMALL),
+        l3_copy_bw: l3_doubles(caches.l2, caches.llc).map(cached_copy_bandwidth),
+        l1_bytes: caches.l1,
+        l2_bytes: caches.l2,
+        llc_bytes: caches.llc,
+        cache_source: caches.source.clone(),
         threads,
+    }
+}
+
+/// FMA latency in cycles on every current x86-64 core (Intel since Skylake,
+/// AMD since Zen).
+pub const FMA_LATENCY_CYCLES: f64 = 4.0;
+
+/// How far an estimate may stray from the clock used before the probe says so.
+pub const CLOCK_AGREEMENT: f64 = 0.10;
+
+/// Source name of the clock every cycle figure uses.
+pub const CLOCK_SOURCE: &str = "imul chain (3 cycles per multiply)";
+/// Source name of the estimate that measures the same core clock another way.
+pub const FMA_SOURCE: &str = "FMA latency / 4 cycles";
+
+/// Estimates of the core clock other than the one used, in Hz: the FMA
+/// latency chain (core cycles, like the imul chain), and, for reference, the
+/// TSC and the kernel's maximum frequency (nominal figures that need not
+/// equal the running clock).
+fn independent_clocks(ops: &Ops) -> Vec<(String, f64)> {
+    let mut out = Vec::new();
+    if let Some(fma) = ops.latency.fma {
+        out.push((FMA_SOURCE.to_string(), FMA_LATENCY_CYCLES / fma));
+    }
+    #[cfg(target_arch = "x86_64")]
+    if let Some(hz) = asm::tsc_hz() {
+        out.push(("TSC (nominal rate, not core cycles)".to_string(), hz));
+    }
+    if let Some(khz) =
+        std::fs::read_to_string("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq")
+            .ok()
+            .and_then(|s| s.trim().parse::<f64>().ok())
+    {
+        out.push(("cpufreq cpuinfo_max_freq (nominal)".to_string(), khz * 1e3));
+    }
+    out
+}
+
+/// Checks the clock (`cycle_s` seconds per cycle) against `others`
+/// (source, Hz). The estimates that count core cycles must agree within
+/// [`CLOCK_AGREEMENT`]; the nominal ones (TSC, cpufreq) are reported, and a
+/// difference there is noted but is no disagreement: a core may run above or
+/// below its nominal clock.
+pub fn clock_check(cycle_s: f64, others: &[(String, f64)]) -> ClockCheck {
+    let used = 1.0 / cycle_s;
+    let mut estimates = vec![ClockEstimate {
+        source: CLOCK_SOURCE.to_string(),
+        ghz: used / 1e9,
+    }];
+    let mut problems = Vec::new();
+    let mut remarks = Vec::new();
+    for (source, hz) in others {
+        estimates.push(ClockEstimate {
+            source: source.clone(),
+            ghz: hz / 1e9,
+        });
+        let off = hz / used - 1.0;
+        if off.abs() <= CLOCK_AGREEMENT {
+            continue;
+        }
+        let line = format!(
+            "{source} gives {:.2} GHz, {:+.0}% from the {:.2} GHz used",
+            hz / 1e9,
+            off * 100.0,
+            used / 1e9
+        );
+        if source.contains("nominal") {
+            remarks.push(line);
+        } else {
+            problems.push(line);
+        }
+    }
+    let agree = problems.is_empty();
+    let mut note = problems;
+    if !agree {
+        note.push(
+            "the clock is uncertain: every cycles-per-update figure of this run may be off by the same factor"
+                .to_string(),
+        );
+    }
+    note.extend(remarks);
+    ClockCheck {
+        estimates,
+        agree,
+        note: (!note.is_empty()).then(|| note.join("; ")),
     }
 }
 
@@ -55,6 +155,8 @@ struct Ops {
     scalar: OpTimes,
     vector: OpTimes,
     lanes: usize,
+    div_by_width: Vec<WidthTime>,
+    chains: Vec<ChainTime>,
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -73,6 +175,16 @@ fn op_times() -> Ops {
         scalar: each(&|op| asm::scalar(op, false)),
         vector: each(&|op| asm::vector(op).map(|(t, _)| t)),
         lanes,
+        div_by_width: [1, 2, 4, 8]
+            .into_iter()
+            .filter_map(|lanes| {
+                asm::divide_throughput(lanes).map(|seconds| WidthTime { lanes, seconds })
+            })
+            .collect(),
+        chains: Chain::ALL
+            .into_iter()
+            .filter_map(|chain| asm::chain(chain).map(|seconds| ChainTime { chain, seconds }))
+            .collect(),
     }
 }
 
@@ -84,6 +196,8 @@ fn op_times() -> Ops {
         scalar: OpTimes::default(),
         vector: OpTimes::default(),
         lanes: 1,
+        div_by_width: Vec::new(),
+        chains: Vec::new(),
     }
 }
 
@@ -157,11 +271,20 @@ fn filled(n: usize, x: f64) -> Vec<f64> {
     v
 }
 
-/// Copy bandwidth of two `SMALL`-double arrays that stay in L2.
-fn l2_copy_bandwidth() -> f64 {
-    let mut a = vec![0.0f64; SMALL];
-    let b = vec![1.0f64; SMALL];
-    let reps = 2000;
+/// Doubles per array of the last-level-cache probe: two arrays of four
+/// times the L2 in all, at most half the last-level cache; `None` where no
+/// size lies between.
+fn l3_doubles(l2: usize, llc: usize) -> Option<usize> {
+    let pair = (4 * l2).min(llc / 2);
+    (pair > 2 * l2).then_some(pair / 16)
+}
+
+/// Copy bandwidth of two `n`-double arrays small enough to stay in a cache,
+/// about 2 GB moved per pass.
+fn cached_copy_bandwidth(n: usize) -> f64 {
+    let mut a = vec![0.0f64; n];
+    let b = vec![1.0f64; n];
+    let reps = ((1usize << 31) / (16 * n)).max(1);
     let mut best = f64::INFINITY;
     for _ in 0..5 {
         let start = Instant::now();
@@ -173,36 +296,7 @@ fn l2_copy_bandwidth() -> f64 {
         }
         best = best.min(start.elapsed().as_secs_f64());
     }
-    (SMALL * reps) as f64 * 16.0 / best
-}
-
-/// Per-core L2 and last-level cache sizes from sysfs (defaults 1 MiB and 32 MiB).
-fn cache_sizes() -> (usize, usize) {
-    let mut l2 = None;
-    let mut llc = None;
-    for index in 0..8 {
-        let dir = format!("/sys/devices/system/cpu/cpu0/cache/index{index}");
-        let read = |f: &str| std::fs::read_to_string(format!("{dir}/{f}")).ok();
-        let (Some(level), Some(size)) = (read("level"), read("size")) else {
-            continue;
-        };
-        let size = size.trim();
-        let bytes = size
-            .strip_suffix('K')
-            .and_then(|k| k.parse::<usize>().ok().map(|k| k << 10))
-            .or_else(|| {
-                size.strip_suffix('M')
-                    .and_then(|m| m.parse::<usize>().ok().map(|m| m << 20))
-            })
-            .or_else(|| size.parse().ok());
-        match level.trim() {
-            "2" => l2 = bytes,
-            "3" => llc = bytes,
-            _ => {}
-        }
-    }
-    let l2 = l2.unwrap_or(1 << 20);
-    (l2, llc.unwrap_or(l2.max(32 << 20)))
+    (n * reps) as f64 * 16.0 / best
 }
 
 /// The cache folder: `$SHOOTOUT_CACHE_DIR`, else
@@ -218,6 +312,10 @@ pub fn cache_dir() -> Option<PathBuf> {
         })
 }
 
+/// Bumped when the probe measures something new or differently, so that a
+/// cached probe of an older binary is not reused.
+const PROBE_VERSION: u32 = 2;
+
 /// Where the probe of this host is cached, in [`cache_dir`].
 pub fn cache_path() -> Option<PathBuf> {
     let dir = cache_dir()?;
@@ -231,7 +329,7 @@ pub fn cache_path() -> Option<PathBuf> {
             }
         })
         .collect();
-    Some(dir.join(format!("probe-{slug}.json")))
+    Some(dir.join(format!("probe-v{PROBE_VERSION}-{slug}.json")))
 }
 
 /// The cached probe of this machine, if there is one for this host and CPU.
@@ -320,18 +418,137 @@ pub fn render(p: &Probe) -> String {
             cyc(vec)
         );
     }
+    if let Some(check) = &p.clock_check {
+        out += "\nclock estimates:\n";
+        for e in &check.estimates {
+            out += &format!("  {:<44} {:>6.2} GHz\n", e.source, e.ghz);
+        }
+        if !check.agree {
+            out += "  CLOCK CHECK FAILED: ";
+        } else if check.note.is_some() {
+            out += "  note: ";
+        }
+        if let Some(note) = &check.note {
+            out += note;
+            out.push('\n');
+        }
+    }
+    if !p.div_by_width.is_empty() {
+        out += "\ndivide throughput by width (0.37 / 0.04, independent):\n";
+        for w in &p.div_by_width {
+            out += &format!(
+                "  {} x f64: {:>7.3} ns/instruction, {:>5.2} divides/ns{}\n",
+                w.lanes,
+                w.seconds * 1e9,
+                w.lanes as f64 / w.seconds / 1e9,
+                p.cycle_s
+                    .map_or_else(String::new, |c| format!(", {:.2} cycles", w.seconds / c)),
+            );
+        }
+    }
+    if !p.chains.is_empty() {
+        out += "\nGauss-Seidel update chains (stencil constants):\n";
+        for c in &p.chains {
+            out += &format!(
+                "  {:<32} {:>7.3} ns/update{}\n",
+                c.chain.describe(),
+                c.seconds * 1e9,
+                p.cycle_s
+                    .map_or_else(String::new, |cy| format!(", {:.1} cycles", c.seconds / cy)),
+            );
+        }
+    }
     out += &format!(
         "\nmemory, 1 core:   copy {}, triad {}\nmemory, {} cores: copy {}, triad {}\nL2 copy, 1 core:  {}\n\
-         caches: L2 {} KiB per core, last level {} MiB\n\
-         (bandwidths count 16 bytes per copied element and 24 per triad element, as STREAM does)\n",
+         last-level copy, 1 core: {}\n\
+         caches: L1d {} KiB, L2 {} KiB per core, last level {} MiB\n",
         gbs(p.copy_bw_1),
         gbs(p.triad_bw_1),
         p.threads,
         gbs(p.copy_bw_all),
         gbs(p.triad_bw_all),
         gbs(p.l2_copy_bw),
+        p.l3_copy_bw.map_or_else(|| "-".into(), gbs),
+        p.l1_bytes >> 10,
         p.l2_bytes >> 10,
         p.llc_bytes >> 20
     );
+    for line in &p.cache_source {
+        out += &format!("  {line}\n");
+    }
+    out +=
+        "(bandwidths count 16 bytes per copied element and 24 per triad element, as STREAM does)\n";
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ghz(x: f64) -> f64 {
+        x * 1e9
+    }
+
+    #[test]
+    fn clock_that_matches_the_fma_estimate_agrees() {
+        let check = clock_check(
+            1.0 / ghz(3.4),
+            &[
+                (FMA_SOURCE.into(), ghz(3.3)),
+                ("TSC (nominal rate, not core cycles)".into(), ghz(3.4)),
+            ],
+        );
+        assert!(check.agree, "{check:?}");
+        assert_eq!(check.note, None);
+        assert_eq!(check.estimates.len(), 3);
+        assert_eq!(check.estimates[0].source, CLOCK_SOURCE);
+        assert!((check.estimates[0].ghz - 3.4).abs() < 1e-9);
+    }
+
+    /// The Intel Xeon's failure: a folded add chain read 18.7 GHz while the
+    /// FMA latency said 3.3. Fed as a fake reading, the check must fail and
+    /// say by how much.
+    #[test]
+    fn clock_five_times_the_fma_estimate_is_flagged() {
+        let check = clock_check(1.0 / ghz(18.7), &[(FMA_SOURCE.into(), ghz(3.29))]);
+        assert!(!check.agree);
+        let note = check.note.unwrap();
+        assert!(note.contains("FMA latency"), "{note}");
+        assert!(note.contains("-82%"), "{note}");
+        assert!(note.contains("uncertain"), "{note}");
+    }
+
+    #[test]
+    fn nominal_clocks_are_noted_not_failed() {
+        let check = clock_check(
+            1.0 / ghz(3.5),
+            &[
+                (FMA_SOURCE.into(), ghz(3.45)),
+                ("TSC (nominal rate, not core cycles)".into(), ghz(2.45)),
+            ],
+        );
+        assert!(check.agree);
+        assert!(check.note.unwrap().contains("TSC"));
+    }
+
+    #[test]
+    fn last_level_probe_fits_between_l2_and_llc() {
+        assert_eq!(l3_doubles(512 << 10, 32 << 20), Some((2 << 20) / 16));
+        assert_eq!(l3_doubles(2 << 20, 480 << 20), Some((8 << 20) / 16));
+        assert_eq!(l3_doubles(1 << 20, 1 << 20), None);
+    }
+
+    /// The probe's own instruments on this machine: the imul clock and the
+    /// FMA latency must agree (no timing threshold: both are ratios of the
+    /// same run's clock).
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    #[ignore = "measures; run with --ignored on a quiet machine"]
+    fn imul_and_fma_clocks_agree_here() {
+        let (Some(c), Some(fma)) = (asm::cycle_seconds(), asm::scalar(asm::Op::Fma, true)) else {
+            return;
+        };
+        let check = clock_check(c, &[(FMA_SOURCE.into(), FMA_LATENCY_CYCLES / fma)]);
+        assert!(check.agree, "{check:?}");
+    }
 }

@@ -75,7 +75,9 @@ pub unsafe fn call(kernel: RawKernel, job: &mut Job<'_>) -> Result<(), KernelErr
 /// Builds a [`crate::Kernel`] for a foreign function of the contract; used by
 /// the `kernel!` macros of `laplace-c` and `laplace-fortran`:
 /// `foreign_kernel!(name, Scheme, path::to::symbol, BUILD_TABLE, "dir/", "source" [, field = value]...)`,
-/// where the optional fields override the defaults (`tolerance`, `cost`, `parallel`).
+/// where the optional fields override the defaults (`tolerance`, `cost`,
+/// `parallel`). The default cost is [`crate::Cost::of_contracted`]: gcc and
+/// gfortran contract multiply-adds into FMAs.
 ///
 /// The symbol must coerce to [`RawKernel`]: a signature that differs from the
 /// contract does not compile.
@@ -90,7 +92,7 @@ macro_rules! foreign_kernel {
             source: concat!($dir, $source),
             build: $crate::lookup_build($table, $source),
             tolerance: $crate::Kernel::TOLERANCE,
-            cost: $crate::Cost::of($crate::Scheme::$scheme),
+            cost: $crate::Cost::of_contracted($crate::Scheme::$scheme),
             parallel: false,
             run: |job| {
                 // SAFETY: the kernel folders hold only functions written to the

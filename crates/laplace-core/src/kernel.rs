@@ -106,11 +106,17 @@ pub enum Cost {
     /// caches, so every sweep moves 16 bytes per update to and from memory,
     /// in cache or not.
     JacobiStream,
-    /// Lexicographic Gauss-Seidel: the latency of the add, multiply and divide
-    /// on the chain through `u[i,j-1]`.
+    /// Lexicographic Gauss-Seidel as written, no contraction (rustc): the
+    /// latency of add, multiply, add and divide on the chain through
+    /// `u[i,j-1]` ([`crate::results::Chain::AddMulAddDiv`]).
     ChainDivide,
-    /// Lexicographic Gauss-Seidel without the division (fast-math): the
-    /// latency of an add and a fused multiply-add on the chain.
+    /// Lexicographic Gauss-Seidel compiled with FMA contraction (gcc and
+    /// gfortran by default): add, multiply, FMA and divide on the chain
+    /// ([`crate::results::Chain::AddMulFmaDiv`]).
+    ChainDivideFma,
+    /// Lexicographic Gauss-Seidel with fast-math: the divide becomes a
+    /// multiply by the reciprocal; add, multiply, FMA and multiply on the
+    /// chain ([`crate::results::Chain::AddMulFmaMul`]).
     ChainReciprocal,
     /// Gauss-Seidel on a wavefront: scalar FP throughput, one add, one
     /// multiply and two FMAs per update.
@@ -121,12 +127,24 @@ pub enum Cost {
 }
 
 impl Cost {
-    /// The usual cost of a straightforward kernel of `scheme`.
+    /// The usual cost of a straightforward kernel of `scheme` written in
+    /// Rust (no FMA contraction).
     pub const fn of(scheme: Scheme) -> Cost {
         match scheme {
             Scheme::Jacobi => Cost::JacobiDivide,
             Scheme::GaussSeidel => Cost::ChainDivide,
             Scheme::RedBlackSor => Cost::RedBlack,
+        }
+    }
+
+    /// The usual cost of a straightforward kernel of `scheme` compiled by a
+    /// compiler that contracts `a * b + c` into an FMA (gcc, gfortran, g++
+    /// and clang for C-family languages at `-O3`): only the Gauss-Seidel
+    /// chain differs from [`Cost::of`].
+    pub const fn of_contracted(scheme: Scheme) -> Cost {
+        match scheme {
+            Scheme::GaussSeidel => Cost::ChainDivideFma,
+            other => Cost::of(other),
         }
     }
 }
@@ -172,16 +190,18 @@ impl Kernel {
         name_parts(self.name).1
     }
 
-    /// Runs the kernel on caller-provided buffers after validating them.
+    /// Runs the kernel on caller-provided buffers after validating them, and
+    /// returns the [`Job::path`] it took.
     pub fn solve_in(
         &self,
         u: &mut [f64],
         scratch: &mut [f64],
         problem: &Problem,
         threads: usize,
-    ) -> Result<(), KernelError> {
+    ) -> Result<&'static str, KernelError> {
         let mut job = Job::new(u, scratch, problem, threads)?;
-        (self.run)(&mut job)
+        (self.run)(&mut job)?;
+        Ok(job.path())
     }
 
     /// Runs the kernel on a fresh initial grid and returns the final grid.
@@ -198,12 +218,35 @@ impl Kernel {
 /// Every kernel receives a `Job`, so every kernel may rely on
 /// `nx >= 3`, `ny >= 3`, finite positive spacings and
 /// `u.len() == scratch.len() == nx * ny`.
+///
+/// A kernel with more than one method (a hand-vectorised path and a portable
+/// one, streaming stores or cached ones) says which it took with
+/// [`Job::set_path`], and takes the portable one when [`Job::portable`] says
+/// so.
 #[derive(Debug)]
 pub struct Job<'a> {
     u: &'a mut [f64],
     scratch: &'a mut [f64],
     problem: Problem,
     threads: usize,
+    portable: bool,
+    path: &'static str,
+}
+
+/// The environment variable that makes every kernel with a hand-vectorised
+/// path take its portable one (`SHOOTOUT_PORTABLE=1`).
+pub const PORTABLE_VAR: &str = "SHOOTOUT_PORTABLE";
+
+/// [`Job::path`] of a kernel that does not say otherwise: its source as
+/// written, compiled for the target CPU (and vectorised as the compiler
+/// sees fit).
+pub const PORTABLE: &str = "portable";
+
+/// Whether [`PORTABLE_VAR`] is set to anything but `0` or empty (read once
+/// per process).
+pub fn portable_forced() -> bool {
+    static FORCED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *FORCED.get_or_init(|| std::env::var(PORTABLE_VAR).is_ok_and(|v| !v.is_empty() && v != "0"))
 }
 
 impl<'a> Job<'a> {
@@ -232,7 +275,33 @@ impl<'a> Job<'a> {
             scratch,
             problem: *problem,
             threads: threads.max(1),
+            portable: portable_forced(),
+            path: PORTABLE,
         })
+    }
+
+    /// The same job, told to take the portable path (as under
+    /// `SHOOTOUT_PORTABLE=1`) or not.
+    pub fn with_portable(mut self, portable: bool) -> Self {
+        self.portable = portable;
+        self
+    }
+
+    /// Whether the kernel must take its portable path: hand-vectorised
+    /// kernels check this before their CPU feature test.
+    pub fn portable(&self) -> bool {
+        self.portable
+    }
+
+    /// Which code path the kernel took ([`PORTABLE`] unless it said
+    /// otherwise): `avx512`, `avx`, `streaming`, `cached`, ...
+    pub fn path(&self) -> &'static str {
+        self.path
+    }
+
+    /// Records the code path taken, for [`Job::path`].
+    pub fn set_path(&mut self, path: &'static str) {
+        self.path = path;
     }
 
     /// The problem being solved.

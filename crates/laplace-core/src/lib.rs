@@ -13,6 +13,7 @@
 //! through a validated [`Job`], so no kernel, Rust or foreign, ever sees a
 //! buffer that does not match its problem.
 
+pub mod cache;
 mod error;
 pub mod ffi;
 mod grid;
@@ -27,7 +28,8 @@ pub mod verify;
 pub use error::{InputError, KernelError};
 pub use grid::Grid;
 pub use kernel::{
-    BuildInfo, Cost, Job, Kernel, KernelFn, SourceBuild, lookup_build, name_parts, short_flags,
+    BuildInfo, Cost, Job, Kernel, KernelFn, PORTABLE, PORTABLE_VAR, SourceBuild, lookup_build,
+    name_parts, portable_forced, short_flags,
 };
 pub use problem::{Problem, Stencil, advise_huge_pages};
 pub use scheme::Scheme;

@@ -38,6 +38,14 @@ pub struct Provenance {
     pub host: String,
     /// CPU model name.
     pub cpu: String,
+    /// Vendor, family, model and stepping: tells two CPUs with the same model
+    /// name apart (`null` in documents written before it was recorded).
+    #[serde(default)]
+    pub cpu_signature: Option<CpuSignature>,
+    /// The SIMD extensions the kernels care about that this CPU has
+    /// (`avx2`, `fma`, `avx512f`, ...), in a fixed order.
+    #[serde(default)]
+    pub isa: Vec<String>,
     /// Logical cores the OS reports.
     pub logical_cores: usize,
     /// Operating system and kernel release.
@@ -54,6 +62,30 @@ pub struct Provenance {
     pub fortran_compiler: String,
     /// Threads offered to parallel kernels.
     pub threads: usize,
+}
+
+/// A CPU's identity beyond its model name, from `/proc/cpuinfo` (x86:
+/// `vendor_id`, `cpu family`, `model`, `stepping`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CpuSignature {
+    /// `GenuineIntel`, `AuthenticAMD`, ...
+    pub vendor: String,
+    /// Family number.
+    pub family: u32,
+    /// Model number.
+    pub model: u32,
+    /// Stepping.
+    pub stepping: u32,
+}
+
+impl std::fmt::Display for CpuSignature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} family {} model {} stepping {}",
+            self.vendor, self.family, self.model, self.stepping
+        )
+    }
 }
 
 /// The problem of a results document.
@@ -98,6 +130,12 @@ pub struct KernelResult {
     pub flags: String,
     /// Compiler and version.
     pub compiler: String,
+    /// Which code path ran: `avx512`, `avx2`, `portable`, `auto` (the
+    /// compiler's own vectorisation of portable source), `threads=N`,
+    /// `streaming`, `cached`, ...; several joined by `, `. `null` in
+    /// documents written before it was recorded.
+    #[serde(default)]
+    pub path: Option<String>,
     /// Whether it matched its scheme's reference within `tolerance`.
     pub verified: bool,
     /// The tolerance it was held to.
@@ -138,6 +176,12 @@ pub struct KernelResult {
     /// `mlups / bound_mlups * 100`.
     #[serde(default)]
     pub percent_of_bound: Option<f64>,
+    /// The measured speed is above its bound by more than the run's own
+    /// noise: the model behind `bound_mlups` is wrong for this kernel on
+    /// this machine, and `percent_of_bound` is not a measurement against a
+    /// limit.
+    #[serde(default)]
+    pub bound_exceeded: bool,
     /// Core cycles per lattice update at the best time (per thread-cycle for
     /// parallel kernels: cycles * threads / updates).
     #[serde(default)]
@@ -244,8 +288,15 @@ pub struct Probe {
     pub cpu: String,
     /// When, RFC 3339 UTC.
     pub date: String,
-    /// Seconds per cycle, from a chain of dependent integer adds.
+    /// Seconds per core cycle, from a chain of dependent 64-bit integer
+    /// multiplies (3 cycles each on every x86-64 core since 2008; no core
+    /// folds or eliminates them, as recent Intel cores fold chains of adds
+    /// with immediates).
     pub cycle_s: Option<f64>,
+    /// The clock against independent estimates (`null` in probes written
+    /// before the check existed).
+    #[serde(default)]
+    pub clock_check: Option<ClockCheck>,
     /// Latency of a dependent scalar add, multiply, FMA and divide.
     pub latency_s: OpTimes,
     /// Reciprocal throughput of independent scalar operations.
@@ -254,6 +305,14 @@ pub struct Probe {
     pub vector_throughput_s: OpTimes,
     /// Doubles per vector register used by the vector probes (8 with AVX-512, 4 with AVX).
     pub vector_lanes: usize,
+    /// Reciprocal throughput of the divide at every width the CPU has (1, 2,
+    /// 4 and 8 doubles): wider is not always more divides per second.
+    #[serde(default)]
+    pub div_by_width: Vec<WidthTime>,
+    /// Latency of one update of each Gauss-Seidel dependency chain as the
+    /// compilers emit it, with the stencil's own constants.
+    #[serde(default)]
+    pub chains: Vec<ChainTime>,
     /// Copy bandwidth, one core, arrays far larger than the last-level cache.
     pub copy_bw_1: f64,
     /// Triad bandwidth, one core.
@@ -264,12 +323,123 @@ pub struct Probe {
     pub triad_bw_all: f64,
     /// Copy bandwidth of arrays that stay in one core's L2.
     pub l2_copy_bw: f64,
+    /// Copy bandwidth of arrays larger than L2 that fit in the last-level
+    /// cache, one core (`null` where there is no such size).
+    #[serde(default)]
+    pub l3_copy_bw: Option<f64>,
+    /// Per-core L1 data cache size (0: unknown).
+    #[serde(default)]
+    pub l1_bytes: usize,
     /// Per-core L2 size.
     pub l2_bytes: usize,
     /// Last-level cache size.
     pub llc_bytes: usize,
+    /// Where each cache size came from, one line per level.
+    #[serde(default)]
+    pub cache_source: Vec<String>,
     /// Threads used for the all-core figures.
     pub threads: usize,
+}
+
+impl Probe {
+    /// The most doubles divided per second at any width the kernels can use,
+    /// and that width: `(lanes / seconds, lanes)`. Falls back to the widest
+    /// vector divide for probes without `div_by_width`.
+    pub fn best_divide(&self) -> Option<(f64, usize)> {
+        let from_widths = self
+            .div_by_width
+            .iter()
+            .filter(|w| w.seconds > 0.0 && w.seconds.is_finite())
+            .map(|w| (w.lanes as f64 / w.seconds, w.lanes))
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        from_widths.or_else(|| {
+            self.vector_throughput_s
+                .div
+                .map(|t| (self.vector_lanes as f64 / t, self.vector_lanes))
+        })
+    }
+
+    /// The measured latency of `chain`, if probed.
+    pub fn chain(&self, chain: Chain) -> Option<f64> {
+        self.chains
+            .iter()
+            .find(|c| c.chain == chain)
+            .map(|c| c.seconds)
+    }
+}
+
+/// The clock figure checked against independent estimates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClockCheck {
+    /// Every estimate, the one used (`imul chain`) first.
+    pub estimates: Vec<ClockEstimate>,
+    /// Whether every estimate is within 10% of the one used.
+    pub agree: bool,
+    /// What disagrees and what that means, if anything does.
+    pub note: Option<String>,
+}
+
+/// One estimate of the core clock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClockEstimate {
+    /// Where it comes from (`imul chain`, `FMA latency / 4`, `TSC`, ...).
+    pub source: String,
+    /// Cycles per second, in GHz.
+    pub ghz: f64,
+}
+
+/// Reciprocal throughput of an operation at one vector width.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct WidthTime {
+    /// Doubles per instruction.
+    pub lanes: usize,
+    /// Seconds per instruction.
+    pub seconds: f64,
+}
+
+/// A Gauss-Seidel update chain: the operations between one point's new
+/// value and the next point's, through `u[i,j-1]`, in the order the
+/// compilers emit them for `((n + s) * dy2 + (e + w) * dx2) / d`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Chain {
+    /// `w` → add → multiply → add → divide: the formula as written, no
+    /// contraction (rustc).
+    AddMulAddDiv,
+    /// `w` → add → multiply → FMA → divide: gcc and gfortran contract
+    /// `(n + s) * dy2 + (...)` into an FMA whose addend is the chained value
+    /// (`-ffp-contract=fast`, their default).
+    AddMulFmaDiv,
+    /// `w` → add → multiply → FMA → multiply: the same with `-ffast-math`,
+    /// which turns the division into a multiply by `1/d`.
+    AddMulFmaMul,
+}
+
+impl Chain {
+    /// Every chain, in probe order.
+    pub const ALL: [Chain; 3] = [
+        Chain::AddMulAddDiv,
+        Chain::AddMulFmaDiv,
+        Chain::AddMulFmaMul,
+    ];
+
+    /// The operations in words, as the bounds name them.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Chain::AddMulAddDiv => "add+mul+add+div latency chain",
+            Chain::AddMulFmaDiv => "add+mul+FMA+div latency chain",
+            Chain::AddMulFmaMul => "add+mul+FMA+mul latency chain",
+        }
+    }
+}
+
+/// The measured latency of one [`Chain`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ChainTime {
+    /// Which chain.
+    pub chain: Chain,
+    /// Seconds per update.
+    pub seconds: f64,
 }
 
 /// One time per basic FP operation; `None` where it could not be measured.

@@ -2,14 +2,15 @@
 
 use std::fmt::Write;
 
-use laplace_core::results::{KernelResult, OpTimes, Probe, Provenance};
+use laplace_core::results::{ClockCheck, KernelResult, OpTimes, Probe, Provenance};
 
 use crate::charts::{Chart, Drawn, compact};
 use crate::model::{
-    Criterion, Outcome, ReportData, Run, any_result, by_scheme, fmt_bandwidth, fmt_bytes,
-    fmt_clock, fmt_mlups, fmt_ns, fmt_relative, fmt_secs, kernels_across, outcome, problem_text,
-    same_problem, sig, thousands,
+    Comparison, Criterion, Outcome, ReportData, Run, any_result, by_scheme, fmt_bandwidth,
+    fmt_bytes, fmt_clock, fmt_mlups, fmt_ns, fmt_relative, fmt_secs, kernels_across, outcome,
+    problem_text, same_problem, short_signature, sig, thousands,
 };
+use crate::style::ABOVE_BOUND;
 
 /// A table cell: no pipes or line breaks from the data.
 fn cell(s: &str) -> String {
@@ -74,6 +75,7 @@ pub(crate) fn render(data: &ReportData, charts: &[(&dyn Chart, Drawn)]) -> Strin
     }
     md.push_str("\n\n");
     crate::post2011::section(&mut md, data);
+    compared(&mut md, data);
     limits(&mut md, &data.runs);
     charts_section(&mut md, charts);
     machines(&mut md, &data.runs);
@@ -164,6 +166,8 @@ struct Full {
     sweeps: bool,
     /// Some result has `time_to_solution_s`.
     time: bool,
+    /// Some result says which code path ran (`path`).
+    path: bool,
 }
 
 impl Full {
@@ -171,12 +175,48 @@ impl Full {
         Full {
             sweeps: any_result(runs, |r| r.sweeps_to_tolerance.is_some()),
             time: any_result(runs, |r| r.time_to_solution_s.is_some()),
+            path: any_result(runs, |r| r.path.is_some()),
         }
     }
 
     fn any(self) -> bool {
         self.sweeps || self.time
     }
+}
+
+/// The code path a kernel ran, `-` when not recorded.
+fn path_cell(r: &KernelResult) -> String {
+    r.path.as_deref().map_or_else(|| "-".into(), cell)
+}
+
+/// The code paths of one kernel on several runs: the path when every run
+/// that has the kernel ran the same, else `label: path` for each.
+fn paths_cell(runs: &[Run], found: &[Option<&KernelResult>]) -> String {
+    let paths: Vec<(&Run, String)> = runs
+        .iter()
+        .zip(found)
+        .filter_map(|(run, r)| Some((run, path_cell((*r)?))))
+        .collect();
+    match paths.first() {
+        None => "-".into(),
+        Some((_, first)) if paths.iter().all(|(_, p)| p == first) => first.clone(),
+        Some(_) => paths
+            .iter()
+            .map(|(run, p)| format!("{}: {p}", cell(&run.label)))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+/// A kernel's percentage of its bound, or the above-bound mark when it beat
+/// its bound (the model is wrong there, so the percentage measures nothing).
+fn percent_cell(r: &KernelResult) -> String {
+    if r.bound_exceeded {
+        return ABOVE_BOUND.to_string();
+    }
+    r.percent_of_bound
+        .filter(|p| p.is_finite())
+        .map_or_else(|| "-".into(), |p| format!("{}%", sig(p, 2)))
 }
 
 fn fmt_sweeps(r: &KernelResult) -> String {
@@ -193,16 +233,21 @@ fn fmt_solution(r: &KernelResult) -> String {
 /// The seed's table: one run, with the full-solution columns if the
 /// results have them.
 fn single_table(md: &mut String, run: &Run, full: Full) {
-    let mut head = vec![
-        "Kernel".to_string(),
+    let mut head = vec!["Kernel".to_string()];
+    let mut align = String::from("|---|");
+    if full.path {
+        head.push("path".into());
+        align.push_str("---|");
+    }
+    head.extend([
         "scheme".into(),
         "flags".into(),
         "best s".into(),
         "median s".into(),
         "MLUP/s".into(),
         "relative".into(),
-    ];
-    let mut align = String::from("|---|---|---|---:|---:|---:|---:|");
+    ]);
+    align.push_str("---|---|---:|---:|---:|---:|");
     if full.any() {
         head.extend(["sweeps to tol".into(), "to solution s".into()]);
         align.push_str("---:|---:|");
@@ -212,7 +257,11 @@ fn single_table(md: &mut String, run: &Run, full: Full) {
     md.push('\n');
     for (scheme, rows) in by_scheme(&run.doc.results) {
         for r in rows {
-            let head = vec![kernel_cell(r), scheme.to_string(), cell(&r.display_flags())];
+            let mut head = vec![kernel_cell(r)];
+            if full.path {
+                head.push(path_cell(r));
+            }
+            head.extend([scheme.to_string(), cell(&r.display_flags())]);
             let mut tail = match outcome(r) {
                 Outcome::Failed => vec!["**FAILED**".into(), "-".into(), "-".into(), "-".into()],
                 Outcome::Unavailable => {
@@ -236,8 +285,14 @@ fn single_table(md: &mut String, run: &Run, full: Full) {
 
 /// Several runs: one row per kernel, a group of columns per run.
 fn side_by_side(md: &mut String, runs: &[Run], full: Full) {
-    let mut head = vec!["Kernel".to_string(), "scheme".into(), "flags".into()];
-    let mut align = String::from("|---|---|---|");
+    let mut head = vec!["Kernel".to_string()];
+    let mut align = String::from("|---|");
+    if full.path {
+        head.push("path".into());
+        align.push_str("---|");
+    }
+    head.extend(["scheme".into(), "flags".into()]);
+    align.push_str("---|---|");
     let per_run = if full.time { 4 } else { 3 };
     for run in runs {
         let l = cell(&run.label);
@@ -266,7 +321,11 @@ fn side_by_side(md: &mut String, runs: &[Run], full: Full) {
                 .flatten()
                 .next()
                 .map_or_else(String::new, |r| cell(&r.display_flags()));
-            let mut cells = vec![code(&name), scheme.to_string(), flags];
+            let mut cells = vec![code(&name)];
+            if full.path {
+                cells.push(paths_cell(runs, &found));
+            }
+            cells.extend([scheme.to_string(), flags]);
             for r in &found {
                 let mut group = match r {
                     None => vec!["n/a".to_string(); per_run],
@@ -291,6 +350,79 @@ fn side_by_side(md: &mut String, runs: &[Run], full: Full) {
         }
     }
     md.push_str("\n*n/a*: the kernel is not in that results document.\n\n");
+}
+
+/// Every kernel's speed relative to the reference kernel on each machine,
+/// when the runs come from at least two machines, and the machines in full.
+fn compared(md: &mut String, data: &ReportData) {
+    if data.machine_count() < 2 {
+        return;
+    }
+    md.push_str("## Machines compared\n\n");
+    let cmp = match Comparison::of(data) {
+        Ok(c) => c,
+        Err(reason) => {
+            let _ = writeln!(md, "*Not compared: {}*\n", reason.replace('*', "\\*"));
+            return;
+        }
+    };
+    let r = code(&cmp.reference);
+    let _ = writeln!(
+        md,
+        "Each kernel's MLUP/s divided by {r}'s MLUP/s on the same machine (above 1: faster than \
+         {r} there), so that machines of different speed compare; one column per results \
+         document, from {} machines.\n",
+        cmp.machines
+    );
+    let mut head = vec!["Kernel".to_string(), "scheme".into()];
+    head.extend(cmp.labels.iter().map(|l| cell(l)));
+    md.push_str(&row(&head));
+    md.push_str("|---|---|");
+    md.push_str(&"---:|".repeat(cmp.runs.len()));
+    md.push('\n');
+    for (scheme, names) in kernels_across(&data.runs) {
+        for name in names {
+            let mut cells = vec![code(&name), scheme.to_string()];
+            for (k, run) in cmp.runs.iter().enumerate() {
+                let found = run.doc.results.iter().find(|r| r.kernel == name);
+                cells.push(match found.map(outcome) {
+                    None => "n/a".into(),
+                    Some(Outcome::Failed) => "**FAILED**".into(),
+                    Some(Outcome::Unavailable) => "unavailable".into(),
+                    Some(Outcome::Untimed) => "not timed".into(),
+                    Some(Outcome::Timed(_)) => fmt_relative(cmp.relative(k, &name)),
+                });
+            }
+            md.push_str(&row(&cells));
+        }
+    }
+    md.push('\n');
+    for (label, run) in cmp.labels.iter().zip(&cmp.runs) {
+        let p = &run.doc.provenance;
+        let signature = p.cpu_signature.as_ref().map_or_else(
+            || "signature not recorded".into(),
+            |s| format!("signature {s}"),
+        );
+        let isa = if p.isa.is_empty() {
+            "ISA not recorded".to_string()
+        } else {
+            format!("ISA {}", p.isa.join(" "))
+        };
+        let file = run.path.file_name().map_or_else(
+            || run.path.display().to_string(),
+            |f| f.to_string_lossy().into_owned(),
+        );
+        let _ = writeln!(
+            md,
+            "- **{}**: {}, {signature}, {isa}, host {}, {}, from {}",
+            cell(label),
+            cell(&p.cpu),
+            code(&p.host),
+            cell(&p.date),
+            code(&file)
+        );
+    }
+    md.push('\n');
 }
 
 /// The second table: each kernel against its bound on the machine, for
@@ -348,11 +480,7 @@ fn limits(md: &mut String, runs: &[Run]) {
                     r.bound_mlups
                         .map_or_else(|| "-".into(), |b| fmt_mlups(Some(b))),
                     cell(r.bound_limit.as_deref().unwrap_or("-")),
-                    dash_if_failed(
-                        r.percent_of_bound
-                            .filter(|p| p.is_finite())
-                            .map_or_else(|| "-".into(), |p| format!("{}%", sig(p, 2))),
-                    ),
+                    dash_if_failed(percent_cell(r)),
                     dash_if_failed(
                         r.cycles_per_update
                             .filter(|c| c.is_finite())
@@ -362,6 +490,20 @@ fn limits(md: &mut String, runs: &[Run]) {
             }
         }
         md.push('\n');
+        if run
+            .doc
+            .results
+            .iter()
+            .any(|r| r.bound_exceeded && !r.failed())
+        {
+            let _ = writeln!(
+                md,
+                "*{ABOVE_BOUND}*: the kernel ran faster than its bound by more than the run's \
+                 noise, so the bound's model does not hold for that kernel on {}; its \
+                 percentage of the bound would measure the model, not the kernel.\n",
+                cell(&crate::model::cpu_text(&run.doc.provenance))
+            );
+        }
     }
 }
 
@@ -486,9 +628,29 @@ fn machines(md: &mut String, runs: &[Run]) {
     md.push_str(&"---|".repeat(runs.len() + 1));
     md.push('\n');
     type Field = fn(&Provenance) -> String;
-    let fields: [(&str, Field); 13] = [
-        ("host", |p| p.host.clone()),
-        ("CPU", |p| p.cpu.clone()),
+    let mut fields: Vec<(&str, Field)> =
+        vec![("host", |p| p.host.clone()), ("CPU", |p| p.cpu.clone())];
+    if runs
+        .iter()
+        .any(|r| r.doc.provenance.cpu_signature.is_some())
+    {
+        fields.push(("CPU signature", |p| {
+            p.cpu_signature.as_ref().map_or_else(
+                || "not recorded".into(),
+                |s| format!("{s} ({})", short_signature(s)),
+            )
+        }));
+    }
+    if runs.iter().any(|r| !r.doc.provenance.isa.is_empty()) {
+        fields.push(("ISA", |p| {
+            if p.isa.is_empty() {
+                "not recorded".into()
+            } else {
+                p.isa.join(" ")
+            }
+        }));
+    }
+    fields.extend::<[(&str, Field); 11]>([
         ("logical cores", |p| p.logical_cores.to_string()),
         ("threads offered", |p| p.threads.to_string()),
         ("OS", |p| p.os.clone()),
@@ -504,7 +666,7 @@ fn machines(md: &mut String, runs: &[Run]) {
                 .unwrap_or_else(|| "not a git checkout".into())
         }),
         ("kernels", |_| String::new()),
-    ];
+    ]);
     for (name, get) in fields {
         let mut cells = vec![name.to_string()];
         for run in runs {
@@ -536,6 +698,74 @@ fn machines(md: &mut String, runs: &[Run]) {
         md.push_str(&row(&cells));
     }
     md.push('\n');
+    clock_warnings(md, runs);
+    cache_sources(md, runs);
+}
+
+/// The probe's clock against its other estimates: `clock 3.41 GHz (imul
+/// chain); FMA latency / 4: 3.38 GHz; TSC: 2.45 GHz`.
+fn clock_estimates(check: &ClockCheck) -> String {
+    let ghz = |g: f64| format!("{} GHz", sig(g, 3));
+    let mut parts = Vec::new();
+    for (k, e) in check.estimates.iter().enumerate() {
+        parts.push(if k == 0 {
+            format!("clock {} ({})", ghz(e.ghz), e.source)
+        } else {
+            format!("{}: {}", e.source, ghz(e.ghz))
+        });
+    }
+    if parts.is_empty() {
+        parts.push("no estimates".into());
+    }
+    parts.join("; ")
+}
+
+/// A warning under the machines table for every probe whose clock
+/// estimates disagree: every bound in cycles rests on that clock.
+fn clock_warnings(md: &mut String, runs: &[Run]) {
+    for run in runs {
+        let Some(p) = &run.doc.probe else { continue };
+        let Some(check) = p.clock_check.as_ref().filter(|c| !c.agree) else {
+            continue;
+        };
+        let on = if runs.len() > 1 {
+            format!(" on {}", cell(&run.label))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            md,
+            "> ⚠ **The clock estimates disagree{on}**: {}. {}\n",
+            clock_estimates(check),
+            check.note.as_deref().map_or_else(
+                || "The clock-based figures (cycles per update, latency bounds) are only \
+                        as good as the clock used."
+                    .to_string(),
+                cell
+            )
+        );
+    }
+}
+
+/// Where each probe's cache sizes came from, one line per level.
+fn cache_sources(md: &mut String, runs: &[Run]) {
+    let with: Vec<(&Run, &Probe)> = runs
+        .iter()
+        .filter_map(|r| Some((r, r.doc.probe.as_ref()?)))
+        .filter(|(_, p)| !p.cache_source.is_empty())
+        .collect();
+    for (run, p) in with {
+        let on = if runs.len() > 1 {
+            format!(" on {}", cell(&run.label))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(md, "Cache sizes{on} came from:\n");
+        for line in &p.cache_source {
+            let _ = writeln!(md, "- {}", cell(line));
+        }
+        md.push('\n');
+    }
 }
 
 /// `add / mul / FMA / div` in nanoseconds.
@@ -550,11 +780,21 @@ fn op_times(t: &OpTimes) -> String {
 /// The machine limits `shootout probe` measured, one row per figure.
 fn probe_rows(md: &mut String, runs: &[Run]) {
     type Field = fn(&Probe) -> String;
-    let fields: [(&str, Field); 10] = [
+    let probes = || runs.iter().filter_map(|r| r.doc.probe.as_ref());
+    let mut fields: Vec<(&str, Field)> = vec![
         ("probe date", |p| p.date.clone()),
         ("clock (probe)", |p| {
             fmt_clock(p).unwrap_or_else(|| "not measured".into())
         }),
+    ];
+    if probes().any(|p| p.clock_check.is_some()) {
+        fields.push(("clock check", |p| match &p.clock_check {
+            None => "not checked".into(),
+            Some(c) if c.agree => clock_estimates(c),
+            Some(c) => format!("{}: **disagree** (see below)", clock_estimates(c)),
+        }));
+    }
+    fields.extend::<[(&str, Field); 6]>([
         ("latency add / mul / FMA / div, ns", |p| {
             op_times(&p.latency_s)
         }),
@@ -584,11 +824,56 @@ fn probe_rows(md: &mut String, runs: &[Run]) {
             )
         }),
         ("L2 copy bandwidth, 1 core", |p| fmt_bandwidth(p.l2_copy_bw)),
-        ("L2 per core / last-level cache", |p| {
+    ]);
+    if probes().any(|p| p.l3_copy_bw.is_some()) {
+        fields.push(("last-level cache copy bandwidth, 1 core", |p| {
+            p.l3_copy_bw
+                .map_or_else(|| "not measured".into(), fmt_bandwidth)
+        }));
+    }
+    if probes().any(|p| p.l1_bytes > 0) {
+        fields.push(("L1d / L2 per core / last-level cache", |p| {
+            let l1 = if p.l1_bytes > 0 {
+                fmt_bytes(p.l1_bytes)
+            } else {
+                "?".into()
+            };
+            format!(
+                "{l1} / {} / {}",
+                fmt_bytes(p.l2_bytes),
+                fmt_bytes(p.llc_bytes)
+            )
+        }));
+    } else {
+        fields.push(("L2 per core / last-level cache", |p| {
             format!("{} / {}", fmt_bytes(p.l2_bytes), fmt_bytes(p.llc_bytes))
-        }),
-        ("probed machine", |p| format!("{}: {}", p.host, p.cpu)),
-    ];
+        }));
+    }
+    if probes().any(|p| !p.div_by_width.is_empty()) {
+        fields.push(("divide throughput by width, ns per instruction", |p| {
+            if p.div_by_width.is_empty() {
+                return "not measured".into();
+            }
+            p.div_by_width
+                .iter()
+                .map(|w| format!("{}-wide {}", w.lanes, fmt_ns(Some(w.seconds))))
+                .collect::<Vec<_>>()
+                .join(" / ")
+        }));
+    }
+    if probes().any(|p| !p.chains.is_empty()) {
+        fields.push(("Gauss-Seidel chain latency, ns per update", |p| {
+            if p.chains.is_empty() {
+                return "not measured".into();
+            }
+            p.chains
+                .iter()
+                .map(|c| format!("{} {}", c.chain.describe(), fmt_ns(Some(c.seconds))))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }));
+    }
+    fields.push(("probed machine", |p| format!("{}: {}", p.host, p.cpu)));
     for (name, get) in fields {
         let mut cells = vec![name.to_string()];
         for run in runs {
@@ -627,4 +912,164 @@ fn flags(md: &mut String, runs: &[Run]) {
         }
     }
     md.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::fixture::{data, doc, probe};
+    use laplace_core::results::{ClockEstimate, ResultsDoc};
+
+    fn amd() -> ResultsDoc {
+        let mut d = doc(
+            "box",
+            "AMD EPYC 9B45",
+            Some(("AuthenticAMD", 26, 2, 1)),
+            &[
+                ("c/array", Some(6000.0)),
+                ("rust/array", Some(6900.0)),
+                ("c/loop", Some(230.0)),
+                ("python/array-numpy", Some(600.0)),
+            ],
+        );
+        d.probe = Some(probe());
+        for r in &mut d.results {
+            r.bound_mlups = Some(8000.0);
+            r.bound_limit = Some("4-wide divide throughput".into());
+            r.percent_of_bound = r.mlups.map(|m| 100.0 * m / 8000.0);
+        }
+        d.results[0].path = Some("avx512".into());
+        d
+    }
+
+    fn intel() -> ResultsDoc {
+        doc(
+            "vm",
+            "Intel Xeon Processor",
+            Some(("GenuineIntel", 6, 143, 8)),
+            &[
+                ("c/array", Some(1600.0)),
+                ("rust/array", Some(1500.0)),
+                ("c/loop", None),
+            ],
+        )
+    }
+
+    fn report(docs: Vec<ResultsDoc>) -> String {
+        render(&data(docs), &[])
+    }
+
+    fn line<'a>(md: &'a str, start: &str) -> &'a str {
+        md.lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no line {start:?} in\n{md}"))
+    }
+
+    #[test]
+    fn above_bound_is_marked_instead_of_a_percentage() {
+        let mut d = amd();
+        d.results[1].bound_exceeded = true; // rust/array at 86%
+        let md = report(vec![d]);
+        let limits = md.split("## Against the machine's limits").nth(1).unwrap();
+        assert!(
+            line(limits, "| `rust/array` |").contains(&format!("| {ABOVE_BOUND} |")),
+            "{limits}"
+        );
+        assert!(!line(limits, "| `rust/array` |").contains("86%"));
+        assert!(line(limits, "| `c/array` |").contains("| 75% |"));
+        assert!(md.contains(&format!(
+            "*{ABOVE_BOUND}*: the kernel ran faster than its bound by more than the run's noise, \
+             so the bound's model does not hold for that kernel on AMD EPYC 9B45 (AMD 26/2/1)"
+        )));
+        // No footnote without such a kernel.
+        assert!(!report(vec![amd()]).contains(ABOVE_BOUND));
+    }
+
+    #[test]
+    fn path_column_shows_each_kernels_path() {
+        let md = report(vec![amd()]);
+        assert!(md.contains("| Kernel | path | scheme | flags | best s |"));
+        assert!(line(&md, "| `c/array` |").starts_with("| `c/array` | avx512 | jacobi |"));
+        assert!(line(&md, "| `c/loop` |").starts_with("| `c/loop` | - | gauss-seidel |"));
+        // Documents without paths keep their old table.
+        let old = doc("h", "cpu", None, &[("c/array", Some(1.0))]);
+        assert!(report(vec![old]).contains("| Kernel | scheme | flags | best s |"));
+        // Side by side: one path when the machines agree, each one when not.
+        let mut b = intel();
+        b.results[0].path = Some("avx512".into());
+        let md = report(vec![amd(), b.clone()]);
+        assert!(line(&md, "| `c/array` |").starts_with("| `c/array` | avx512 | jacobi |"));
+        b.results[0].path = Some("avx2".into());
+        let md = report(vec![amd(), b]);
+        assert!(
+            line(&md, "| `c/array` |").starts_with("| `c/array` | box: avx512; vm: avx2 |"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn machines_compared_only_with_two_machines() {
+        assert!(!report(vec![amd(), amd()]).contains("## Machines compared"));
+        let md = report(vec![amd(), intel()]);
+        let section = md.split("## Machines compared").nth(1).unwrap();
+        assert!(section.contains(
+            "| Kernel | scheme | AMD EPYC 9B45 (AMD 26/2/1), 2026-01-02 | \
+             Intel Xeon Processor (Intel 6/143/8), 2026-01-02 |"
+        ));
+        assert!(section.contains("| `rust/array` | jacobi | 1.15x | 0.94x |"));
+        assert!(section.contains("| `c/loop` | gauss-seidel | 0.04x | **FAILED** |"));
+        assert!(section.contains("| `python/array-numpy` | jacobi | 0.10x | n/a |"));
+        assert!(section.contains(
+            "- **Intel Xeon Processor (Intel 6/143/8), 2026-01-02**: Intel Xeon Processor, \
+             signature GenuineIntel family 6 model 143 stepping 8, ISA avx2 fma, host `vm`, \
+             2026-01-02T03:04:05Z, from `b.json`"
+        ));
+        // Without a common reference the section says why.
+        let mut b = intel();
+        b.results.retain(|r| r.kernel != "c/array");
+        let md = report(vec![amd(), b]);
+        assert!(
+            md.contains("*Not compared: `c/array` has no time on vm"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn clock_check_and_cache_sources_are_printed() {
+        let mut d = amd();
+        let p = d.probe.as_mut().unwrap();
+        p.clock_check = Some(ClockCheck {
+            estimates: vec![
+                ClockEstimate {
+                    source: "imul chain".into(),
+                    ghz: 3.41,
+                },
+                ClockEstimate {
+                    source: "TSC".into(),
+                    ghz: 2.45,
+                },
+            ],
+            agree: true,
+            note: None,
+        });
+        p.cache_source = vec!["L1d: sysfs".into(), "L2: cpuid".into()];
+        let md = report(vec![d.clone()]);
+        assert!(md.contains("| clock check | clock 3.41 GHz (imul chain); TSC: 2.45 GHz |"));
+        assert!(md.contains("Cache sizes came from:\n\n- L1d: sysfs\n- L2: cpuid\n"));
+        assert!(!md.contains("disagree"));
+        assert!(md.contains(
+            "| CPU signature | AuthenticAMD family 26 model 2 stepping 1 (AMD 26/2/1) |"
+        ));
+        assert!(md.contains("| ISA | avx2 fma |"));
+
+        let check = d.probe.as_mut().unwrap().clock_check.as_mut().unwrap();
+        check.agree = false;
+        check.note = Some("the imul chain ran in a VM".into());
+        let md = report(vec![d]);
+        assert!(md.contains("2.45 GHz: **disagree** (see below) |"));
+        assert!(md.contains(
+            "> ⚠ **The clock estimates disagree**: clock 3.41 GHz (imul chain); TSC: 2.45 GHz. \
+             the imul chain ran in a VM"
+        ));
+    }
 }

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use laplace_core::Scheme;
-use laplace_core::results::{KernelResult, Probe, ProblemSpec, Provenance, ResultsDoc};
+use laplace_core::results::{
+    CpuSignature, KernelResult, Probe, ProblemSpec, Provenance, ResultsDoc,
+};
 
 use crate::BenchPoint;
 
@@ -60,19 +62,198 @@ impl ReportData {
             .then_some(first)
     }
 
-    /// Distinct machines among the runs.
+    /// Distinct machines among the runs (see [`machine_key`]).
     pub fn machine_count(&self) -> usize {
-        let mut seen: Vec<(&str, &str)> = Vec::new();
-        for r in &self.runs {
-            let key = (
-                r.doc.provenance.host.as_str(),
-                r.doc.provenance.cpu.as_str(),
-            );
-            if !seen.contains(&key) {
-                seen.push(key);
-            }
+        machine_count(&self.runs)
+    }
+}
+
+/// What tells two machines apart: the CPU signature when recorded (two
+/// hosts with one CPU signature count as one machine), else CPU model and
+/// host name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum MachineKey {
+    /// Vendor, family, model, stepping.
+    Signature(CpuSignature),
+    /// CPU model and host name, for documents without a signature.
+    CpuHost(String, String),
+}
+
+/// The machine a results document was run on.
+pub(crate) fn machine_key(p: &Provenance) -> MachineKey {
+    match &p.cpu_signature {
+        Some(s) => MachineKey::Signature(s.clone()),
+        None => MachineKey::CpuHost(p.cpu.clone(), p.host.clone()),
+    }
+}
+
+/// Distinct machines among `runs`.
+pub(crate) fn machine_count(runs: &[Run]) -> usize {
+    let mut seen: Vec<MachineKey> = Vec::new();
+    for r in runs {
+        let key = machine_key(&r.doc.provenance);
+        if !seen.contains(&key) {
+            seen.push(key);
         }
-        seen.len()
+    }
+    seen.len()
+}
+
+/// A CPU signature in a few characters: `AMD 25/1/1`, `Intel 6/143/8`
+/// (vendor, family/model/stepping).
+pub(crate) fn short_signature(s: &CpuSignature) -> String {
+    let vendor = match s.vendor.as_str() {
+        "AuthenticAMD" => "AMD",
+        "GenuineIntel" => "Intel",
+        "HygonGenuine" => "Hygon",
+        "CentaurHauls" => "Centaur",
+        v => v,
+    };
+    format!("{vendor} {}/{}/{}", s.family, s.model, s.stepping)
+}
+
+/// The day of an RFC 3339 date, `2025-03-01`; the whole text if it is not one.
+pub(crate) fn day(date: &str) -> &str {
+    match date.get(..10) {
+        Some(d) if d.as_bytes().get(4) == Some(&b'-') => d,
+        _ => date,
+    }
+}
+
+/// A machine in a few words: `AMD EPYC 7763 (AMD 25/1/1)`, the CPU model
+/// alone without a signature.
+pub(crate) fn cpu_text(p: &Provenance) -> String {
+    match &p.cpu_signature {
+        Some(s) => format!("{} ({})", p.cpu, short_signature(s)),
+        None => p.cpu.clone(),
+    }
+}
+
+/// One label per run naming its machine: CPU model, short signature if
+/// recorded, and day (`AMD EPYC 7763 (AMD 25/1/1), 2025-03-01`); the host,
+/// then the run's own label, are added where that leaves two alike.
+pub(crate) fn machine_labels(runs: &[&Run]) -> Vec<String> {
+    let base: Vec<String> = runs
+        .iter()
+        .map(|r| {
+            let p = &r.doc.provenance;
+            format!("{}, {}", cpu_text(p), day(&p.date))
+        })
+        .collect();
+    if all_unique(&base) {
+        return base;
+    }
+    let with_host: Vec<String> = base
+        .iter()
+        .zip(runs)
+        .map(|(b, r)| format!("{b}, host {}", r.doc.provenance.host))
+        .collect();
+    if all_unique(&with_host) {
+        return with_host;
+    }
+    base.iter()
+        .zip(runs)
+        .map(|(b, r)| format!("{b} [{}]", r.label))
+        .collect()
+}
+
+fn all_unique(v: &[String]) -> bool {
+    v.iter()
+        .enumerate()
+        .all(|(i, a)| v.iter().skip(i + 1).all(|b| a != b))
+}
+
+/// The kernel every run is measured against when machines are compared.
+pub(crate) const MACHINE_REFERENCE: &str = "c/array";
+
+/// Runs of at least two machines, each kernel's speed divided by one
+/// reference kernel's speed on the same run.
+#[derive(Debug, Clone)]
+pub(crate) struct Comparison<'a> {
+    /// Every run, in the order given.
+    pub runs: Vec<&'a Run>,
+    /// One label per run ([`machine_labels`]).
+    pub labels: Vec<String>,
+    /// The reference kernel, timed in every run.
+    pub reference: String,
+    /// The reference's MLUP/s in each run.
+    pub reference_mlups: Vec<f64>,
+    /// Distinct machines.
+    pub machines: usize,
+}
+
+impl<'a> Comparison<'a> {
+    /// The runs compared against [`MACHINE_REFERENCE`] when every run timed
+    /// it, else against the baseline every run names and timed; `Err` with
+    /// the reason (one clause, lower case) when there are fewer than two machines or
+    /// no such kernel.
+    pub fn of(data: &'a ReportData) -> Result<Comparison<'a>, String> {
+        let machines = data.machine_count();
+        if machines < 2 {
+            return Err(format!(
+                "every results document is from one machine ({}); machines are \
+                 told apart by CPU signature, or by CPU model and host where it is not recorded.",
+                data.runs
+                    .first()
+                    .map_or_else(String::new, |r| cpu_text(&r.doc.provenance))
+            ));
+        }
+        let runs: Vec<&Run> = data.runs.iter().collect();
+        let timed = |run: &Run, kernel: &str| {
+            run.doc
+                .results
+                .iter()
+                .find(|r| r.kernel == kernel)
+                .and_then(|r| match outcome(r) {
+                    Outcome::Timed(m) => Some(m),
+                    _ => None,
+                })
+        };
+        let all_timed =
+            |kernel: &str| -> Option<Vec<f64>> { runs.iter().map(|r| timed(r, kernel)).collect() };
+        let (reference, reference_mlups) = match all_timed(MACHINE_REFERENCE) {
+            Some(m) => (MACHINE_REFERENCE.to_string(), m),
+            None => {
+                let baseline = common_baseline(&data.runs);
+                match baseline.and_then(|b| Some((b.to_string(), all_timed(b)?))) {
+                    Some(found) => found,
+                    None => {
+                        let lacking: Vec<String> = runs
+                            .iter()
+                            .filter(|r| timed(r, MACHINE_REFERENCE).is_none())
+                            .map(|r| r.label.clone())
+                            .collect();
+                        return Err(format!(
+                            "`{MACHINE_REFERENCE}` has no time on {} and the \
+                             documents share no timed baseline kernel, so speeds on different \
+                             machines have nothing to be measured against.",
+                            join_and(&lacking)
+                        ));
+                    }
+                }
+            }
+        };
+        Ok(Comparison {
+            labels: machine_labels(&runs),
+            runs,
+            reference,
+            reference_mlups,
+            machines,
+        })
+    }
+
+    /// A kernel's MLUP/s over the reference's in run `k`; `None` unless it
+    /// verified and was timed there.
+    pub fn relative(&self, k: usize, kernel: &str) -> Option<f64> {
+        let r = self.runs[k]
+            .doc
+            .results
+            .iter()
+            .find(|r| r.kernel == kernel)?;
+        match outcome(r) {
+            Outcome::Timed(m) => Some(m / self.reference_mlups[k]),
+            _ => None,
+        }
     }
 }
 
@@ -108,15 +289,10 @@ fn unique_labels(docs: &[(PathBuf, ResultsDoc)]) -> Vec<String> {
             )
         })
         .collect();
-    let unique = |v: &[String]| {
-        v.iter()
-            .enumerate()
-            .all(|(i, a)| v.iter().skip(i + 1).all(|b| a != b))
-    };
-    if unique(&hosts) {
+    if all_unique(&hosts) {
         return hosts;
     }
-    if unique(&with_problem) {
+    if all_unique(&with_problem) {
         return with_problem;
     }
     with_problem
@@ -397,6 +573,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn machines_are_told_apart_by_signature_else_cpu_and_host() {
+        use fixture::{data, doc};
+        let sig = Some(("GenuineIntel", 6, 143, 8));
+        let a = doc("a", "Xeon", sig, &[]);
+        let b = doc("b", "Xeon", sig, &[]);
+        assert_eq!(
+            data(vec![a.clone(), b]).machine_count(),
+            1,
+            "one CPU, two hosts"
+        );
+        let c = doc("a", "Xeon", Some(("GenuineIntel", 6, 143, 7)), &[]);
+        assert_eq!(data(vec![a, c]).machine_count(), 2, "another stepping");
+        let (d, e) = (doc("a", "Xeon", None, &[]), doc("b", "Xeon", None, &[]));
+        assert_eq!(data(vec![d.clone(), e]).machine_count(), 2);
+        assert_eq!(data(vec![d.clone(), d]).machine_count(), 1);
+        let s = CpuSignature {
+            vendor: "AuthenticAMD".into(),
+            family: 25,
+            model: 1,
+            stepping: 1,
+        };
+        assert_eq!(short_signature(&s), "AMD 25/1/1");
+        assert_eq!(day("2026-11-25T21:04:08Z"), "2026-11-25");
+        assert_eq!(day("yesterday"), "yesterday");
+    }
+
+    #[test]
     fn numbers_format_to_significant_digits() {
         assert_eq!(sig(1.23456, 4), "1.235");
         assert_eq!(sig(0.0123456, 4), "0.01235");
@@ -427,5 +630,93 @@ mod tests {
         assert_eq!(fmt_mlups_grouped(8096.6), "8,097");
         assert_eq!(fmt_mlups_grouped(222.8), "223");
         assert_eq!(fmt_mlups_grouped(12.34), "12.3");
+    }
+}
+
+/// Small results documents for unit tests, built from JSON so that they keep
+/// loading as the document gains defaulted fields.
+#[cfg(test)]
+pub(crate) mod fixture {
+    use std::path::PathBuf;
+
+    use laplace_core::results::ResultsDoc;
+    use serde_json::json;
+
+    use super::{Criterion, ReportData};
+
+    /// A kernel's result: verified and timed at `mlups` on a 100x100 grid
+    /// (8000 sweeps), or failed when `None`. The scheme follows the name:
+    /// `loop` kernels are Gauss-Seidel, the rest Jacobi.
+    pub fn kernel(name: &str, mlups: Option<f64>) -> serde_json::Value {
+        let (language, form) = name.split_once('/').unwrap_or((name, ""));
+        let scheme = if form.starts_with("loop") {
+            "gauss-seidel"
+        } else {
+            "jacobi"
+        };
+        let best = mlups.map(|m| 98.0 * 98.0 * 8000.0 / (m * 1e6));
+        json!({
+            "kernel": name, "language": language, "form": form, "scheme": scheme,
+            "flags": "-O3", "compiler": "cc 1", "verified": mlups.is_some(),
+            "tolerance": 1e-10, "max_abs_diff": mlups.map(|_| 0.0),
+            "error": if mlups.is_some() { None } else { Some("mismatch") },
+            "best_s": best, "median_s": best, "max_s": best, "mlups": mlups,
+            "relative": null, "grid_file": null,
+        })
+    }
+
+    /// A document from `host` with CPU `cpu`, signature `(vendor, family,
+    /// model, stepping)` if given, and `kernels` (see [`kernel`]).
+    pub fn doc(
+        host: &str,
+        cpu: &str,
+        signature: Option<(&str, u32, u32, u32)>,
+        kernels: &[(&str, Option<f64>)],
+    ) -> ResultsDoc {
+        let signature = signature.map(|(vendor, family, model, stepping)| {
+            json!({"vendor": vendor, "family": family, "model": model, "stepping": stepping})
+        });
+        let v = json!({
+            "schema_version": 1,
+            "provenance": {
+                "date": "2026-01-02T03:04:05Z", "git_commit": null, "host": host, "cpu": cpu,
+                "cpu_signature": signature, "isa": ["avx2", "fma"], "logical_cores": 2,
+                "os": "Linux", "rustc": "rustc 1", "target_cpu": "native", "profile": "release",
+                "c_compiler": "cc 1", "fortran_compiler": "gfortran 1", "threads": 2,
+            },
+            "problem": {"nx": 100, "ny": 100, "iters": 8000, "dx": 0.1, "dy": 0.1,
+                        "omega": 1.5, "repeat": 3},
+            "results": kernels.iter().map(|(n, m)| kernel(n, *m)).collect::<Vec<_>>(),
+            "baseline": "c/array",
+        });
+        serde_json::from_value(v).expect("fixture document")
+    }
+
+    /// A probe with round figures, for `doc.probe`.
+    pub fn probe() -> laplace_core::results::Probe {
+        let op = json!({"add": 1e-9, "mul": 1e-9, "fma": 1e-9, "div": 4e-9});
+        serde_json::from_value(json!({
+            "host": "h", "cpu": "c", "date": "2026-01-02T03:04:05Z", "cycle_s": 0.25e-9,
+            "latency_s": op, "scalar_throughput_s": op, "vector_throughput_s": op,
+            "vector_lanes": 4, "copy_bw_1": 20e9, "triad_bw_1": 20e9, "copy_bw_all": 40e9,
+            "triad_bw_all": 40e9, "l2_copy_bw": 100e9, "l2_bytes": 1 << 20,
+            "llc_bytes": 32 << 20, "threads": 2,
+        }))
+        .expect("fixture probe")
+    }
+
+    /// The report data of `docs`, named `a.json`, `b.json`, ..., no criterion.
+    pub fn data(docs: Vec<ResultsDoc>) -> ReportData {
+        let docs = docs
+            .into_iter()
+            .enumerate()
+            .map(|(k, d)| {
+                (
+                    PathBuf::from(format!("{}.json", (b'a' + k as u8) as char)),
+                    d,
+                )
+            })
+            .collect();
+        ReportData::new(docs, Criterion::NotAsked)
     }
 }

@@ -5,7 +5,9 @@ use std::fmt::Write;
 
 use laplace_core::results::{KernelResult, ProblemSpec};
 
-use crate::model::{Outcome, ReportData, fmt_secs, outcome, sig};
+use crate::model::{
+    Outcome, ReportData, Run, day, fmt_secs, join_and, machine_labels, outcome, sig,
+};
 
 /// The kernel the post's relative column divides by.
 pub(crate) const NUMPY: &str = "python/array-numpy";
@@ -99,29 +101,30 @@ fn today(results: &[KernelResult], kernel: &str, numpy: Option<f64>) -> (String,
     }
 }
 
-/// The section, for the first run of the post's problem (nothing otherwise).
-pub(crate) fn section(md: &mut String, data: &ReportData) {
-    md.push_str("## The 2011 table today\n\n");
-    let Some(run) = data.runs.iter().find(|r| is_seed(&r.doc.problem)) else {
-        md.push_str(
-            "No results document here is of the post's problem (100x100, 8000 sweeps, \
-             dx = dy = 0.1), so the 2011 figures have nothing to stand beside.\n\n",
-        );
-        return;
-    };
-    let results = &run.doc.results;
-    let numpy = timed(results, NUMPY);
-    let _ = writeln!(
-        md,
-        "The post timed 8000 sweeps of a 100x100 grid and divided every time by NumPy's. \
-         Each of its rows, and of the comments' tables, is played today by the kernel named \
-         beside it, on **{}** ({}). The 2011 columns are the post's own figures, from \
-         **other machines in 2011** (the post: a 2.66 GHz Intel Core i7 MacBook Pro; \
-         comment 9: an Intel Core i7 Acer Aspire 1830T with gfortran 4.5.2 and \
-         `-O3 -march=native -ffast-math -funroll-loops`, hence the fast-math kernels); \
-         compare the relative columns, not the seconds.\n",
-        run.doc.provenance.cpu, run.label
+/// Where one table's figures were measured: `Measured on **CPU**
+/// (signature), day, host `h`, from `file`:`.
+fn measured_on(run: &Run) -> String {
+    let p = &run.doc.provenance;
+    let signature = p
+        .cpu_signature
+        .as_ref()
+        .map_or_else(|| "CPU signature not recorded".into(), ToString::to_string);
+    let file = run.path.file_name().map_or_else(
+        || run.path.display().to_string(),
+        |f| f.to_string_lossy().into_owned(),
     );
+    format!(
+        "Measured on **{}** ({signature}), {}, host `{}`, from `{file}`:",
+        p.cpu,
+        day(&p.date),
+        p.host
+    )
+}
+
+/// One machine's table: the 2011 rows, then today's rows with no 2011 figure.
+fn table(md: &mut String, run: &Run, numpy: Option<f64>) {
+    let results = &run.doc.results;
+    let _ = writeln!(md, "{}\n", measured_on(run));
     md.push_str(
         "| 2011 method | source | today's kernel | time today, s | relative to NumPy today | \
          2011 time, s | 2011 relative |\n|---|---|---|---:|---:|---:|---:|\n",
@@ -146,28 +149,120 @@ pub(crate) fn section(md: &mut String, data: &ReportData) {
         );
     }
     md.push('\n');
-    if let (Some(n), Some(c)) = (numpy, timed(results, "c/loop")) {
-        let today = c / n;
-        let _ = writeln!(
-            md,
-            "In 2011 the compiled loop (weave) took 0.45x NumPy's time; here `c/loop` takes \
-             {}x. {}\n",
-            sig(today, 2),
-            if today > 1.0 {
-                "The order has turned: NumPy's whole-array update now runs in vectorised \
+}
+
+/// The section: one table per results document of the post's problem
+/// (each naming the machine it was measured on); nothing to show otherwise.
+pub(crate) fn section(md: &mut String, data: &ReportData) {
+    md.push_str("## The 2011 table today\n\n");
+    let runs: Vec<&Run> = data
+        .runs
+        .iter()
+        .filter(|r| is_seed(&r.doc.problem))
+        .collect();
+    if runs.is_empty() {
+        md.push_str(
+            "No results document here is of the post's problem (100x100, 8000 sweeps, \
+             dx = dy = 0.1), so the 2011 figures have nothing to stand beside.\n\n",
+        );
+        return;
+    }
+    let labels = machine_labels(&runs);
+    let many = runs.len() > 1;
+    let on = |k: usize| {
+        if many {
+            format!(" on {}", labels[k])
+        } else {
+            String::new()
+        }
+    };
+    let place = if many {
+        "on the machine named above each table".to_string()
+    } else {
+        format!("on **{}**", labels[0])
+    };
+    let _ = writeln!(
+        md,
+        "The post timed 8000 sweeps of a 100x100 grid and divided every time by NumPy's. \
+         Each of its rows, and of the comments' tables, is played today by the kernel named \
+         beside it, {place}. The 2011 columns are the post's own figures, from \
+         **other machines in 2011** (the post: a 2.66 GHz Intel Core i7 MacBook Pro; \
+         comment 9: an Intel Core i7 Acer Aspire 1830T with gfortran 4.5.2 and \
+         `-O3 -march=native -ffast-math -funroll-loops`, hence the fast-math kernels); \
+         compare the relative columns, not the seconds.\n"
+    );
+    let numpys: Vec<Option<f64>> = runs.iter().map(|r| timed(&r.doc.results, NUMPY)).collect();
+    for (run, numpy) in runs.iter().zip(&numpys) {
+        table(md, run, *numpy);
+    }
+
+    // c/loop against NumPy on every machine that timed both.
+    let loops: Vec<(usize, f64)> = runs
+        .iter()
+        .zip(&numpys)
+        .enumerate()
+        .filter_map(|(k, (run, n))| Some((k, timed(&run.doc.results, "c/loop")? / (*n)?)))
+        .collect();
+    if !loops.is_empty() {
+        let takes: Vec<String> = loops
+            .iter()
+            .map(|(k, t)| format!("{}x{}", sig(*t, 2), on(*k)))
+            .collect();
+        let turned: Vec<String> = loops
+            .iter()
+            .filter(|(_, t)| *t > 1.0)
+            .map(|(k, _)| labels[*k].clone())
+            .collect();
+        let kept: Vec<String> = loops
+            .iter()
+            .filter(|(_, t)| *t <= 1.0)
+            .map(|(k, _)| labels[*k].clone())
+            .collect();
+        let mut text = format!(
+            "In 2011 the compiled loop (weave) took 0.45x NumPy's time; here `c/loop` takes {}.",
+            join_and(&takes)
+        );
+        let only = |some: &[String]| {
+            if some.len() == loops.len() {
+                String::new()
+            } else {
+                format!(" on {}", join_and(some))
+            }
+        };
+        if !turned.is_empty() {
+            let _ = write!(
+                text,
+                " The order has turned{}: NumPy's whole-array update now runs in vectorised \
                  ufuncs, while a Gauss-Seidel loop still waits, every update, on the \
                  add-multiply-divide chain through `u[i,j-1]` (its bound is that latency; \
                  see the limits table); only reordering the same iterates into a wavefront \
-                 (`rust/loop-wavefront`) escapes it."
+                 (`rust/loop-wavefront`) escapes it.",
+                only(&turned)
+            );
+        }
+        if !kept.is_empty() {
+            let place = if many {
+                format!(" on {}", join_and(&kept))
             } else {
-                "The compiled loop still beats NumPy's whole-array update on this machine."
-            }
-        );
+                " on this machine".into()
+            };
+            let _ = write!(
+                text,
+                " The compiled loop still beats NumPy's whole-array update{place}."
+            );
+        }
+        let _ = writeln!(md, "{text}\n");
     }
-    if numpy.is_none() {
-        md.push_str(
-            "`python/array-numpy` has no time in this run, so the relative column is empty: \
-             set Python up with `cargo xtask setup --with-python` and run again.\n\n",
+    for (k, _) in numpys.iter().enumerate().filter(|(_, n)| n.is_none()) {
+        let place = if many {
+            format!("on {}", labels[k])
+        } else {
+            "in this run".into()
+        };
+        let _ = writeln!(
+            md,
+            "`python/array-numpy` has no time {place}, so its relative column is empty: \
+             set Python up with `cargo xtask setup --with-python` and run again.\n"
         );
     }
     md.push_str(
@@ -191,6 +286,52 @@ pub fn kernels() -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::fixture::{data, doc};
+
+    #[test]
+    fn each_table_names_the_machine_it_was_measured_on() {
+        let one = doc(
+            "box",
+            "AMD EPYC 9B45",
+            Some(("AuthenticAMD", 26, 2, 1)),
+            &[("python/array-numpy", Some(600.0)), ("c/loop", Some(230.0))],
+        );
+        let other = doc(
+            "vm",
+            "Intel Xeon Processor",
+            None,
+            &[("c/loop", Some(170.0))],
+        );
+        let mut md = String::new();
+        section(&mut md, &data(vec![one.clone()]));
+        assert!(md.contains(
+            "Measured on **AMD EPYC 9B45** (AuthenticAMD family 26 model 2 stepping 1), \
+             2026-01-02, host `box`, from `a.json`:"
+        ));
+        assert!(md.contains("on **AMD EPYC 9B45 (AMD 26/2/1), 2026-01-02**"));
+        assert!(md.contains("here `c/loop` takes 2.6x."), "{md}");
+        assert!(md.contains("The order has turned: NumPy's"));
+
+        let mut md = String::new();
+        section(&mut md, &data(vec![one, other]));
+        assert_eq!(
+            md.matches("| 2011 method |").count(),
+            2,
+            "one table per machine"
+        );
+        assert!(md.contains(
+            "Measured on **Intel Xeon Processor** (CPU signature not recorded), 2026-01-02, \
+             host `vm`, from `b.json`:"
+        ));
+        assert!(md.contains(
+            "`python/array-numpy` has no time on Intel Xeon Processor, 2026-01-02, so its \
+             relative column is empty"
+        ));
+        assert!(
+            md.contains("takes 2.6x on AMD EPYC 9B45 (AMD 26/2/1), 2026-01-02."),
+            "{md}"
+        );
+    }
 
     #[test]
     fn post_figures_are_consistent() {

@@ -187,6 +187,37 @@ pub fn scheme_colour(k: usize) -> RGBColor {
     SCHEMES[k % SCHEMES.len()]
 }
 
+/// Machine colours of the machines chart, by position among the results
+/// documents (Okabe-Ito, in an order whose neighbours differ most); each
+/// machine also gets its own marker shape.
+const MACHINES: [RGBColor; 6] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+];
+
+/// The colour of the `k`-th machine in the machines chart.
+pub fn machine_colour(k: usize) -> RGBColor {
+    MACHINES[k % MACHINES.len()]
+}
+
+/// Height of one kernel row in the machines chart.
+pub const MACHINE_ROW: u32 = 24;
+/// Largest vertical spread, in pixels, of one row's markers in the machines
+/// chart: markers of different machines are set apart a little so that equal
+/// values stay visible.
+pub const MACHINE_SPREAD: u32 = 12;
+/// The line joining one kernel's slowest and fastest machine.
+pub const MACHINE_RANGE_INK: RGBColor = RGBColor(189, 189, 189);
+
+/// The mark shown instead of a kernel's percentage of its bound when it ran
+/// faster than the bound allows (`bound_exceeded`): the bound's model is
+/// wrong for that kernel on that CPU.
+pub const ABOVE_BOUND: &str = "⚠ above bound";
+
 /// Viridis at nine stops (public domain colour map), interpolated linearly.
 const VIRIDIS: [(u8, u8, u8); 9] = [
     (68, 1, 84),

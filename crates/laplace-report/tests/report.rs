@@ -184,6 +184,17 @@ fn edited(
     write(dir, name, &v.to_string())
 }
 
+/// One machine: every chart is drawn but the machines chart, skipped
+/// saying so.
+fn assert_only_machines_skipped(skipped: &[String]) {
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert!(
+        skipped[0]
+            .starts_with("machines.svg: Not drawn: every results document is from one machine"),
+        "{skipped:?}"
+    );
+}
+
 #[test]
 fn renders_every_chart_from_one_results_file_and_criterion() {
     let out = tempfile::tempdir().unwrap();
@@ -206,7 +217,7 @@ fn renders_every_chart_from_one_results_file_and_criterion() {
             REPORT_FILE
         ]
     );
-    assert!(rendered.skipped.is_empty(), "{:?}", rendered.skipped);
+    assert_only_machines_skipped(&rendered.skipped);
 
     let d = doc("results-x86.json");
     assert!(d.results.len() >= 20);
@@ -506,7 +517,7 @@ fn an_older_document_beside_a_newer_one_is_left_out_of_the_new_charts() {
         None,
     ))
     .unwrap();
-    assert!(rendered.skipped.is_empty(), "{:?}", rendered.skipped);
+    assert_only_machines_skipped(&rendered.skipped);
     let roofline = Svg::read(&out.path().join("roofline.svg"));
     assert!(roofline.has_text_containing("8000 sweeps"));
     assert!(!roofline.has_text_containing("1000x1000"));
@@ -614,6 +625,114 @@ fn two_machines_render_side_by_side() {
         "the skipped scaling chart is explained"
     );
     assert!(!md.contains("](scaling.svg)"));
+
+    // Two machines: the machines chart and section, relative to c/array.
+    let machines = Svg::read(&out.path().join("machines.svg"));
+    for d in [&x86, &arm] {
+        let label = format!("{}, {}", d.provenance.cpu, &d.provenance.date[..10]);
+        assert!(machines.has_text(&label), "legend entry {label}");
+    }
+    for r in x86.results.iter().chain(&arm.results) {
+        assert_eq!(
+            machines.count_text(&r.kernel),
+            1,
+            "one row for {}",
+            r.kernel
+        );
+    }
+    // rust/array: 1850 / 1920 on x86, 1420 / 1515 on Arm.
+    assert!(machines.has_text("0.96x") && machines.has_text("0.94x"));
+    assert!(machines.has_text("1 = c/array"));
+    assert!(md.contains("](machines.svg)"));
+    assert!(md.contains("## Machines compared"));
+    let head = md
+        .lines()
+        .find(|l| l.starts_with("| Kernel | scheme | AMD EPYC"))
+        .expect("machines compared table");
+    assert!(
+        head.contains("Neoverse-V1 (AWS Graviton3), 2025-03-02"),
+        "{head}"
+    );
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| `rust/array` | jacobi | 0.96x"))
+        .expect("rust/array across machines");
+    assert!(row.ends_with("| 0.96x | 0.94x |"), "{row}");
+    assert!(md.contains(
+        "- **Neoverse-V1 (AWS Graviton3), 2025-03-02**: Neoverse-V1 (AWS Graviton3), signature \
+         not recorded, ISA not recorded, host `bench-arm`"
+    ));
+    assert!(md.contains("from `results-arm.json`"));
+}
+
+#[test]
+fn new_fields_show_in_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let newer = edited(dir.path(), "results-x86.json", "newer.json", |v| {
+        v["provenance"]["cpu_signature"] = serde_json::json!(
+            {"vendor": "AuthenticAMD", "family": 25, "model": 1, "stepping": 1}
+        );
+        v["provenance"]["isa"] = serde_json::json!(["avx2", "fma"]);
+        let probe = &mut v["probe"];
+        probe["clock_check"] = serde_json::json!({
+            "estimates": [
+                {"source": "imul chain", "ghz": 3.41},
+                {"source": "FMA latency / 4", "ghz": 3.38},
+                {"source": "TSC", "ghz": 2.45}
+            ],
+            "agree": false,
+            "note": "the TSC ticks at the base clock"
+        });
+        probe["cache_source"] = serde_json::json!(["L2: sysfs index2", "LLC: cpuid leaf 4"]);
+        for r in v["results"].as_array_mut().unwrap() {
+            if r["kernel"] == "c/array" {
+                r["bound_exceeded"] = serde_json::json!(true);
+                r["path"] = serde_json::json!("avx2");
+            }
+        }
+    });
+    let out = dir.path().join("out");
+    render(&Input {
+        results: vec![newer],
+        criterion: None,
+        out: out.clone(),
+    })
+    .unwrap();
+    let md = fs::read_to_string(out.join(REPORT_FILE)).unwrap();
+    assert!(
+        md.contains("| Kernel | path | scheme | flags | best s |"),
+        "path column"
+    );
+    assert!(md.contains("| `c/array` | avx2 | jacobi |"));
+    assert!(md.contains("| `c/loop` | - | gauss-seidel |"));
+    let c_array = md
+        .lines()
+        .filter(|l| l.starts_with("| `c/array` |"))
+        .nth(1)
+        .expect("c/array in the limits table");
+    assert!(
+        c_array.contains("| ⚠ above bound |") && !c_array.contains("69%"),
+        "{c_array}"
+    );
+    assert!(md.contains("*⚠ above bound*: the kernel ran faster than its bound"));
+    assert!(md.contains(
+        "| clock check | clock 3.41 GHz (imul chain); FMA latency / 4: 3.38 GHz; TSC: 2.45 GHz: \
+         **disagree** (see below) |"
+    ));
+    assert!(md.contains("> ⚠ **The clock estimates disagree**:"));
+    assert!(md.contains("the TSC ticks at the base clock"));
+    assert!(md.contains("- L2: sysfs index2\n- LLC: cpuid leaf 4\n"));
+    assert!(
+        md.contains("| CPU signature | AuthenticAMD family 25 model 1 stepping 1 (AMD 25/1/1) |")
+    );
+    assert!(md.contains("| ISA | avx2 fma |"));
+    assert!(md.contains(
+        "Measured on **AMD EPYC 7763 64-Core Processor** (AuthenticAMD family 25 model 1 \
+         stepping 1), 2025-03-01"
+    ));
+    let roofline = Svg::read(&out.join("roofline.svg"));
+    assert!(roofline.has_text("⚠ above bound"));
+    assert!(!roofline.has_text_containing("69% of"));
 }
 
 #[test]
@@ -625,7 +744,7 @@ fn scaling_falls_back_to_results_of_several_sizes() {
         Some("no-such-criterion-folder"),
     ))
     .unwrap();
-    assert!(rendered.skipped.is_empty(), "{:?}", rendered.skipped);
+    assert_only_machines_skipped(&rendered.skipped);
     let scaling = Svg::read(&out.path().join("scaling.svg"));
     assert!(scaling.has_text("100x100") && scaling.has_text("1000x1000"));
     assert!(scaling.has_text("c/loop"));

@@ -28,13 +28,20 @@ pub enum Finish {
     Reciprocal,
 }
 
-/// Runs the kernel: AVX-512 where the CPU has it and rows hold at least
-/// eight values, otherwise `rust/array-flat` (or `rust/array-flat-recip`).
+/// Runs the kernel: AVX-512 (path `avx512`) where the CPU has it, rows hold
+/// at least eight values and the job does not ask for the portable path;
+/// otherwise `rust/array-flat` (or `rust/array-flat-recip`), path
+/// `portable`.
 pub fn run(job: &mut Job<'_>, finish: Finish) -> Result<(), KernelError> {
     #[cfg(target_arch = "x86_64")]
-    if job.problem().ny >= avx512::LANES && std::arch::is_x86_feature_detected!("avx512f") {
+    if !job.portable()
+        && job.problem().ny >= avx512::LANES
+        && std::arch::is_x86_feature_detected!("avx512f")
+    {
+        job.set_path("avx512");
         return avx512::run(job, finish);
     }
+    job.set_path(laplace_core::PORTABLE);
     match finish {
         Finish::Divide => crate::kernels::array_flat::run(job),
         Finish::Reciprocal => crate::kernels::array_flat_recip::run(job),

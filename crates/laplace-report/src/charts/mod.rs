@@ -52,6 +52,7 @@ macro_rules! charts {
 
 charts![
     speed::Speed,
+    machines::Machines,
     roofline::Roofline,
     threads::Threads,
     scaling::Scaling,
@@ -259,6 +260,8 @@ pub(crate) enum Swatch {
     FastMath,
     /// An outlined box ending in a tick (a kernel's bound).
     Bound,
+    /// The `k`-th [`marker`] shape in a colour (a machine).
+    Marker(usize, RGBColor),
 }
 
 /// Height of the legend rows that [`legend_row`] draws for `entries` in `width`.
@@ -339,6 +342,7 @@ pub(crate) fn legend_row(
                     style::BOUND_INK.stroke_width(style::BOUND_TICK),
                 ))?;
             }
+            Swatch::Marker(k, c) => marker(area, *k, (cx + sw / 2, cy + row / 2), *c)?,
         }
         let sw_w = swatch_width(*swatch) as i32;
         text(area, name, (cx + sw_w + 6, cy + row / 2), &label)?;

@@ -11,7 +11,7 @@ use laplace_core::results::KernelResult;
 
 use super::bars::{Bar, BarChart, Panel, Row, Value, legend, panel_header};
 use super::{Chart, Drawn, Scale, Swatch};
-use crate::ReportError;
+use crate::{ReportError, style};
 use crate::model::{
     Outcome, ReportData, Run, fmt_mlups_grouped, join_and, outcome, probe_summary, sig,
 };
@@ -37,8 +37,13 @@ fn achieved(r: &KernelResult) -> Option<(f64, f64)> {
     }
 }
 
-/// `68% of 8,097`.
-fn end_label(mlups: f64, bound: f64) -> String {
+/// `68% of 8,097`; for a kernel faster than its bound allows
+/// (`bound_exceeded`), the mark of a wrong model instead of a percentage
+/// ([`style::ABOVE_BOUND`], explained in the caption).
+fn end_label(r: &KernelResult, mlups: f64, bound: f64) -> String {
+    if r.bound_exceeded {
+        return style::ABOVE_BOUND.to_string();
+    }
     let pct = 100.0 * mlups / bound;
     let pct = if pct >= 10.0 {
         format!("{pct:.0}")
@@ -106,7 +111,7 @@ fn panel(run: &Run, show_problem: bool) -> Panel {
                         value: m,
                         bound: Some(b),
                     },
-                    end_label(m, b),
+                    end_label(r, m, b),
                 ),
                 None if outcome(r) == Outcome::Untimed => Bar::stub(r, "not timed"),
                 None => Bar::stub(r, "no bound"),
@@ -204,11 +209,20 @@ impl Chart for Roofline {
         } else {
             format!(" ({} has no probe or bounds and is left out)", join_and(&left_out))
         };
+        let above = if results().any(|r| r.bound_exceeded && achieved(r).is_some()) {
+            format!(
+                " Kernels marked *{}* ran faster than their bound by more than the run's noise: \
+                 the bound's model does not hold for them on that CPU, so no percentage is given.",
+                style::ABOVE_BOUND
+            )
+        } else {
+            String::new()
+        };
         let caption = format!(
             "Achieved MLUP/s of each of the {kernels} kernel results (bar) against the bound its cost \
              allows on the machine (outline ending in a tick), on a log axis, grouped by the limit that \
              sets the bound and closest to it first, with the percentage of the bound printed{without}; \
-             the probe measured {}.",
+             the probe measured {}.{above}",
             probes.join("; ")
         );
         Ok(Drawn::Svg { svg, caption })

@@ -7,7 +7,10 @@
 //! writes whole lines without reading them, leaving 16 bytes per update: the
 //! bandwidth bound rises by half. The price is that the new grid is not in
 //! cache afterwards, so in cache (the seed's 100x100) every sweep goes to
-//! memory and this kernel is far slower than `rust/array`.
+//! memory. So the kernel streams only when its two grids do not fit in the
+//! last-level cache ([`laplace_core::cache::jacobi_spills`], path
+//! `streaming`); a grid that fits runs `rust/array-flat`'s sweep (path
+//! `cached`), which keeps it there.
 //!
 //! Streaming stores alone did not help (4000x4000 on a Zen 5 core: 1780
 //! MLUP/s, like ordinary stores): the one source row that comes from memory
@@ -19,8 +22,9 @@
 //! The arithmetic is `rust/array`'s, operation for operation (no FMA), so
 //! the iterates equal the reference's. Each output row is stored with
 //! scalar stores up to the first 32-byte boundary, then four values per
-//! streaming store, then the scalar remainder. Without AVX the kernel runs
-//! `rust/array`.
+//! streaming store, then the scalar remainder. Without AVX, or when the job
+//! asks for the portable path, the kernel runs `rust/array-flat` (path
+//! `portable`).
 
 use laplace_core::{Job, KernelError};
 
@@ -28,10 +32,23 @@ use laplace_core::{Job, KernelError};
 pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
     // Miri cannot run the fence (`sfence`), so it checks the portable path.
     #[cfg(target_arch = "x86_64")]
-    if !cfg!(miri) && std::arch::is_x86_feature_detected!("avx") {
-        return crate::jacobi_ping_pong(job, avx::sweep);
+    if !cfg!(miri) && !job.portable() && std::arch::is_x86_feature_detected!("avx") {
+        let cells = job.problem().cells();
+        if laplace_core::cache::jacobi_spills(cells, laplace_core::cache::sizes().llc) {
+            job.set_path("streaming");
+            return crate::jacobi_ping_pong(job, avx::sweep);
+        }
+        job.set_path("cached");
+        return crate::kernels::array_flat::run(job);
     }
-    crate::kernels::array::run(job)
+    crate::kernels::array_flat::run(job)
+}
+
+/// The streaming sweep on any grid, whatever its size: for tests, which
+/// must check it on grids that fit in cache.
+#[cfg(all(test, target_arch = "x86_64"))]
+fn run_streaming(job: &mut Job<'_>) -> Result<(), KernelError> {
+    crate::jacobi_ping_pong(job, avx::sweep)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -115,5 +132,47 @@ mod avx {
             let k = tail_start + k;
             *o = s.apply(down[k], up[k], right[k], left[k]);
         }
+    }
+}
+
+#[cfg(all(test, target_arch = "x86_64", not(miri)))]
+mod tests {
+    use super::*;
+    use laplace_core::{Problem, Scheme, reference};
+
+    /// The streaming sweep itself, which `run` takes only for grids beyond
+    /// the last-level cache, on grids small enough to test: bit for bit the
+    /// reference's iterates (the arithmetic is `rust/array`'s), including
+    /// rows longer than the prefetch distance.
+    #[test]
+    fn streaming_sweep_matches_the_reference() {
+        if !std::arch::is_x86_feature_detected!("avx") {
+            eprintln!("skipped: no AVX on this CPU");
+            return;
+        }
+        for (nx, ny) in [(3, 3), (7, 4), (37, 91), (5, avx::PREFETCH + 13)] {
+            let p = Problem::new(nx, ny, 0.1, 0.07, 5).unwrap();
+            let want = reference::solve(Scheme::Jacobi, &p).unwrap();
+            let mut u = p.initial_grid().unwrap();
+            let mut scratch = p.scratch().unwrap();
+            let mut job = Job::new(&mut u, &mut scratch, &p, 1).unwrap();
+            run_streaming(&mut job).unwrap();
+            assert!(u == want.as_slice(), "streaming sweep differs on {p}");
+        }
+    }
+
+    /// The method follows the grid: cached for the seed's grid, streaming
+    /// when two grids exceed the last-level cache, portable when asked.
+    #[test]
+    fn path_follows_the_grid_and_the_job() {
+        let p = Problem::new(100, 100, 0.1, 0.1, 1).unwrap();
+        let (mut u, mut s) = (p.initial_grid().unwrap(), p.scratch().unwrap());
+        let mut job = Job::new(&mut u, &mut s, &p, 1).unwrap().with_portable(false);
+        run(&mut job).unwrap();
+        let avx = std::arch::is_x86_feature_detected!("avx");
+        assert_eq!(job.path(), if avx { "cached" } else { "portable" });
+        let mut job = Job::new(&mut u, &mut s, &p, 1).unwrap().with_portable(true);
+        run(&mut job).unwrap();
+        assert_eq!(job.path(), "portable");
     }
 }

@@ -8,7 +8,8 @@
 //! operation is a full vector. It changes nothing else: a point of one
 //! colour reads only points of the other colour, which the half-sweep does
 //! not write, so each updated value equals the stride-2 loop's. Without
-//! AVX-512 the kernel runs the plain stride-2 loop.
+//! AVX-512, on rows too short for one vector, or when the job asks for the
+//! portable path, the kernel runs the plain stride-2 loop (path `portable`).
 
 use laplace_core::{Job, KernelError, Stencil};
 
@@ -19,7 +20,9 @@ pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
     let p = *job.problem();
     let (nx, ny) = (p.nx, p.ny);
     let (s, omega) = (p.stencil(), p.omega());
-    let vector = has_avx512();
+    // Rows of fewer than one vector of interior points leave nothing to it.
+    let vector = !job.portable() && ny >= 2 + 8 && has_avx512();
+    job.set_path(if vector { "avx512" } else { laplace_core::PORTABLE });
     let u = job.u();
     for _ in 0..p.iters {
         for colour in [0, 1] {
