@@ -107,6 +107,19 @@ fn run_writes_json_and_grids_that_match_the_reference() {
     }
     let doc: ResultsDoc = serde_json::from_value(raw.clone()).unwrap();
     assert_eq!(doc.schema_version, SCHEMA_VERSION);
+    if cfg!(all(target_arch = "x86_64", target_os = "linux")) {
+        let sig = doc
+            .provenance
+            .cpu_signature
+            .as_ref()
+            .expect("cpu_signature");
+        assert!(!sig.vendor.is_empty() && sig.family > 0, "{sig:?}");
+        assert!(
+            doc.provenance.isa.iter().any(|f| f == "sse2"),
+            "{:?}",
+            doc.provenance.isa
+        );
+    }
     assert_eq!(
         (doc.problem.nx, doc.problem.ny, doc.problem.iters),
         (12, 9, 31)
@@ -137,6 +150,13 @@ fn run_writes_json_and_grids_that_match_the_reference() {
         let sweeps = r.sweeps_to_tolerance.expect("a 12x9 grid converges");
         let per_sweep = r.best_s.unwrap() / 31.0;
         assert!((r.time_to_solution_s.unwrap() - sweeps as f64 * per_sweep).abs() < 1e-12);
+        // Which code path ran, and whether the bound held.
+        assert!(
+            r.path.as_deref().is_some_and(|p| !p.is_empty()),
+            "{}",
+            r.kernel
+        );
+        assert!(raw_r.get("bound_exceeded").is_some(), "{}", r.kernel);
         // The bound columns, from the probe.
         assert!(r.bound_mlups.unwrap() > 0.0, "{}", r.kernel);
         assert!(
@@ -372,6 +392,49 @@ fn run_with_report_writes_the_charts() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `SHOOTOUT_PORTABLE=1`: every kernel verifies on its portable path and
+/// says so.
+#[test]
+fn portable_run_verifies_every_kernel_on_its_portable_path() {
+    let dir = tmp("portable");
+    let json = dir.join("results.json");
+    let out = command()
+        .env("SHOOTOUT_PORTABLE", "1")
+        .args([
+            "run",
+            "--no-external",
+            "--no-probe",
+            "--nx",
+            "11",
+            "--ny",
+            "40",
+        ])
+        .args([
+            "--iters",
+            "9",
+            "--repeat",
+            "1",
+            "--json",
+            json.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let doc: ResultsDoc = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(doc.results.len(), KERNELS.len());
+    for r in &doc.results {
+        assert!(r.verified, "{}: {:?}", r.kernel, r.error);
+        let path = r.path.as_deref().unwrap();
+        assert!(
+            path == "portable" || path.starts_with("portable, threads="),
+            "{}: {path}",
+            r.kernel
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn probe_measures_the_machine_and_writes_json() {
     let dir = tmp("probe");
@@ -394,6 +457,12 @@ fn probe_measures_the_machine_and_writes_json() {
         let add = p.latency_s.add.unwrap();
         assert!(div > add && add > 0.0, "{p:?}");
         assert!(p.vector_throughput_s.div.unwrap() > 0.0);
+        // The clock is checked against the FMA latency, and printed.
+        let check = p.clock_check.as_ref().expect("clock_check");
+        assert!(check.estimates.len() >= 2, "{check:?}");
+        assert!(stdout.contains("clock estimates"), "{stdout}");
+        assert!(!p.div_by_width.is_empty() && !p.chains.is_empty(), "{p:?}");
+        assert_eq!(p.cache_source.len(), 3);
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }

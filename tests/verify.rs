@@ -176,3 +176,23 @@ fn every_kernel_rejects_bad_input_before_running() {
         }
     }
 }
+
+/// Every kernel told to take its portable path (as `SHOOTOUT_PORTABLE=1`
+/// tells it) says it did, on a grid where every hand-vectorised path would
+/// otherwise run; under `SHOOTOUT_PORTABLE=1` (how CI runs this file a
+/// second time) so does a plain job, and the verification above has then
+/// checked the portable paths.
+#[test]
+fn portable_jobs_take_the_portable_path() {
+    let p = Problem::new(37, 91, 0.1, 0.37, 3).unwrap();
+    for k in KERNELS {
+        let (mut u, mut s) = (p.initial_grid().unwrap(), p.scratch().unwrap());
+        let mut job = Job::new(&mut u, &mut s, &p, 2).unwrap().with_portable(true);
+        (k.run)(&mut job).unwrap();
+        assert_eq!(job.path(), laplace_core::PORTABLE, "{}", k.name);
+        if laplace_core::portable_forced() {
+            let path = k.solve_in(&mut u, &mut s, &p, 2).unwrap();
+            assert_eq!(path, laplace_core::PORTABLE, "{}", k.name);
+        }
+    }
+}

@@ -188,6 +188,119 @@ chain_probe!(
     ]
 );
 
+/// Seconds per update of `chain` run as a Gauss-Seidel sweep runs it: rows
+/// of `len` updates with the loads and the store of the minimal loop, each
+/// row's chain starting afresh from its boundary value. Out-of-order cores
+/// overlap the end of one row's chain with the start of the next, so rows of
+/// a few hundred points run faster than the unbroken chain of [`chain`].
+pub fn chain_rows(chain: laplace_core::results::Chain, len: usize) -> Option<f64> {
+    use laplace_core::results::Chain;
+    // Whole groups of four, as the unrolled loop runs them.
+    let len = len - len % 4;
+    if !has("avx") || !has("fma") || len == 0 {
+        return None;
+    }
+    // Rows above, being updated and below, with their two boundary columns.
+    let up = vec![0.5f64; len + 2];
+    let down = vec![0.5f64; len + 2];
+    let mut mid = vec![0.3f64; len + 2];
+    let rows = (2_000_000 / len).max(1);
+    let secs = best_of(|| {
+        let start = Instant::now();
+        // SAFETY: AVX and FMA were detected above; the rows hold len + 2
+        // values each and the loop touches columns 0..=len+1 only.
+        unsafe {
+            match chain {
+                Chain::AddMulAddDiv => rows_add_mul_add_div(&up, &mut mid, &down, len, rows),
+                Chain::AddMulFmaDiv => rows_add_mul_fma_div(&up, &mut mid, &down, len, rows),
+                Chain::AddMulFmaMul => rows_add_mul_fma_mul(&up, &mut mid, &down, len, rows),
+            }
+        }
+        start.elapsed().as_secs_f64() / (rows * len) as f64
+    });
+    black_box(&mid);
+    Some(secs)
+}
+
+macro_rules! rows_probe {
+    ($name:ident, $last:literal, [$($insn:literal),*]) => {
+        /// # Safety
+        /// The CPU has AVX and FMA; `up`, `mid`, `down` hold `len + 2`
+        /// values; `len` is a positive multiple of 4.
+        #[target_feature(enable = "avx,fma")]
+        unsafe fn $name(up: &[f64], mid: &mut [f64], down: &[f64], len: usize, rows: usize) {
+            assert!(len > 0 && len % 4 == 0);
+            assert!(up.len() >= len + 2 && mid.len() >= len + 2 && down.len() >= len + 2);
+            let (h, d) = (0.01f64, $last);
+            // SAFETY: every address is column 0..=len+1 of one of the three
+            // rows (checked above); register-only otherwise. Unrolled four
+            // times with one index, as the compilers emit the loop.
+            unsafe {
+                asm!(
+                    "/* {h} {d} */",
+                    "2:",
+                    "xor {k}, {k}",
+                    "vmovsd {w}, qword ptr [{mid}]",
+                    "3:",
+                    ".irp off, 0, 8, 16, 24",
+                    // w + u[i, j+1]; u[i-1, j] + u[i+1, j]
+                    "vaddsd {w}, {w}, qword ptr [{mid} + {k} * 8 + \\off + 16]",
+                    "vmovsd {f}, qword ptr [{up} + {k} * 8 + \\off + 8]",
+                    "vaddsd {f}, {f}, qword ptr [{down} + {k} * 8 + \\off + 8]",
+                    $($insn,)*
+                    "vmovsd qword ptr [{mid} + {k} * 8 + \\off + 8], {w}",
+                    ".endr",
+                    "add {k}, 4",
+                    "cmp {k}, {len}",
+                    "jb 3b",
+                    "dec {rows}",
+                    "jnz 2b",
+                    mid = in(reg) mid.as_mut_ptr(),
+                    up = in(reg) up.as_ptr(),
+                    down = in(reg) down.as_ptr(),
+                    len = in(reg) len,
+                    rows = inout(reg) rows => _,
+                    k = out(reg) _,
+                    w = out(xmm_reg) _,
+                    f = out(xmm_reg) _,
+                    h = in(xmm_reg) h,
+                    d = in(xmm_reg) d,
+                    options(nostack),
+                );
+            }
+        }
+    };
+}
+
+rows_probe!(
+    rows_add_mul_add_div,
+    0.04f64,
+    [
+        "vmulsd {w}, {w}, {h}",
+        "vmulsd {f}, {f}, {h}",
+        "vaddsd {w}, {w}, {f}",
+        "vdivsd {w}, {w}, {d}"
+    ]
+);
+rows_probe!(
+    rows_add_mul_fma_div,
+    0.04f64,
+    [
+        "vmulsd {w}, {w}, {h}",
+        "vfmadd231sd {w}, {f}, {h}",
+        "vdivsd {w}, {w}, {d}"
+    ]
+);
+rows_probe!(
+    rows_add_mul_fma_mul,
+    25.0f64,
+    [
+        "vmulsd {w}, {w}, {h}",
+        "vfmadd231sd {w}, {f}, {h}",
+        "vmulsd {w}, {w}, {d}"
+    ]
+);
+
 /// Seconds per independent divide of `lanes` doubles (1, 2, 4 or 8), each
 /// `0.37 / 0.04` as in the stencil (operands from outside the loop, so no
 /// chain forms). `None` where the width is not available.

@@ -64,6 +64,30 @@ pub fn measure(threads: usize) -> Probe {
     }
 }
 
+/// Adds to `probe` each Gauss-Seidel chain measured in rows of `len`
+/// updates (a problem's interior row), unless it has them already.
+pub fn add_row_chains(probe: &mut Probe, len: usize) {
+    #[cfg(target_arch = "x86_64")]
+    for chain in Chain::ALL {
+        if probe
+            .chains
+            .iter()
+            .any(|c| c.chain == chain && c.row == Some(len))
+        {
+            continue;
+        }
+        if let Some(seconds) = asm::chain_rows(chain, len) {
+            probe.chains.push(ChainTime {
+                chain,
+                row: Some(len),
+                seconds,
+            });
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (probe, len);
+}
+
 /// FMA latency in cycles on every current x86-64 core (Intel since Skylake,
 /// AMD since Zen).
 pub const FMA_LATENCY_CYCLES: f64 = 4.0;
@@ -183,7 +207,13 @@ fn op_times() -> Ops {
             .collect(),
         chains: Chain::ALL
             .into_iter()
-            .filter_map(|chain| asm::chain(chain).map(|seconds| ChainTime { chain, seconds }))
+            .filter_map(|chain| {
+                asm::chain(chain).map(|seconds| ChainTime {
+                    chain,
+                    row: None,
+                    seconds,
+                })
+            })
             .collect(),
     }
 }
@@ -449,9 +479,13 @@ pub fn render(p: &Probe) -> String {
     if !p.chains.is_empty() {
         out += "\nGauss-Seidel update chains (stencil constants):\n";
         for c in &p.chains {
+            let row = c
+                .row
+                .map_or_else(|| "unbroken".to_string(), |r| format!("rows of {r}"));
             out += &format!(
-                "  {:<32} {:>7.3} ns/update{}\n",
+                "  {:<32} {:<12} {:>7.3} ns/update{}\n",
                 c.chain.describe(),
+                row,
                 c.seconds * 1e9,
                 p.cycle_s
                     .map_or_else(String::new, |cy| format!(", {:.1} cycles", c.seconds / cy)),
@@ -482,8 +516,44 @@ pub fn render(p: &Probe) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A probe with round figures and no bandwidth limit worth the name,
+    /// for tests of what is computed from a probe.
+    pub(crate) fn fake() -> Probe {
+        let ns = |x: f64| Some(x * 1e-9);
+        let t = OpTimes {
+            add: ns(1.0),
+            mul: ns(1.0),
+            fma: ns(1.0),
+            div: ns(4.0),
+        };
+        Probe {
+            host: "h".into(),
+            cpu: "c".into(),
+            date: "d".into(),
+            cycle_s: ns(0.25),
+            clock_check: None,
+            latency_s: t,
+            scalar_throughput_s: t,
+            vector_throughput_s: t,
+            vector_lanes: 4,
+            div_by_width: Vec::new(),
+            chains: Vec::new(),
+            copy_bw_1: 1e12,
+            triad_bw_1: 1e12,
+            copy_bw_all: 1e12,
+            triad_bw_all: 1e12,
+            l2_copy_bw: 1e12,
+            l3_copy_bw: Some(1e12),
+            l1_bytes: 32 << 10,
+            l2_bytes: 1 << 20,
+            llc_bytes: 32 << 20,
+            cache_source: Vec::new(),
+            threads: 2,
+        }
+    }
 
     fn ghz(x: f64) -> f64 {
         x * 1e9

@@ -142,6 +142,17 @@ fn test() -> Result<()> {
     // SAFETY: single-threaded here; the variable is read by child processes.
     unsafe { env::set_var("SHOOTOUT_REQUIRE_PYTHON", "1") };
     cargo(&["test", "--workspace"], &[])?;
+    // Every kernel verified again on its portable path (the hand-vectorised
+    // ones take it only when told; README, "Which path ran").
+    // SAFETY: as above.
+    unsafe { env::set_var("SHOOTOUT_PORTABLE", "1") };
+    let portable = cargo(
+        &["test", "--package", "laplace-shootout", "--test", "verify"],
+        &[],
+    );
+    // SAFETY: as above.
+    unsafe { env::remove_var("SHOOTOUT_PORTABLE") };
+    portable?;
     // The slow end-to-end test of `new-kernel`, ignored by a plain `cargo
     // test`: scaffolds every template in a copy of the tree and builds it there.
     cargo(

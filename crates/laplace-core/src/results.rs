@@ -259,6 +259,16 @@ impl KernelResult {
     pub fn spread(&self) -> Option<f64> {
         Some(self.max_s? / self.best_s?)
     }
+
+    /// Whether `percent_of_bound` is above 100% by more than the run's own
+    /// noise (`spread - 1`, clamped to 1-3%): the rule behind
+    /// `bound_exceeded`, applied by the runner and, for documents written
+    /// before the field existed, by the report.
+    pub fn exceeds_bound(&self) -> bool {
+        let noise = self.spread().map_or(0.0, |s| s - 1.0).clamp(0.01, 0.03);
+        self.percent_of_bound
+            .is_some_and(|pct| pct > 100.0 * (1.0 + noise))
+    }
 }
 
 impl ResultsDoc {
@@ -309,8 +319,10 @@ pub struct Probe {
     /// 4 and 8 doubles): wider is not always more divides per second.
     #[serde(default)]
     pub div_by_width: Vec<WidthTime>,
-    /// Latency of one update of each Gauss-Seidel dependency chain as the
-    /// compilers emit it, with the stencil's own constants.
+    /// Time per update of each Gauss-Seidel dependency chain as the
+    /// compilers emit it, with the stencil's own constants: unbroken
+    /// (`row: null`, its latency), and in rows of the problem's length as a
+    /// sweep runs it (added by `shootout run`).
     #[serde(default)]
     pub chains: Vec<ChainTime>,
     /// Copy bandwidth, one core, arrays far larger than the last-level cache.
@@ -359,12 +371,16 @@ impl Probe {
         })
     }
 
-    /// The measured latency of `chain`, if probed.
-    pub fn chain(&self, chain: Chain) -> Option<f64> {
-        self.chains
-            .iter()
-            .find(|c| c.chain == chain)
-            .map(|c| c.seconds)
+    /// The measured time per update of `chain` in rows of `row` updates,
+    /// else of the unbroken chain, if probed.
+    pub fn chain(&self, chain: Chain, row: usize) -> Option<f64> {
+        let of = |r: Option<usize>| {
+            self.chains
+                .iter()
+                .find(|c| c.chain == chain && c.row == r)
+                .map(|c| c.seconds)
+        };
+        of(Some(row)).or_else(|| of(None))
     }
 }
 
@@ -433,11 +449,15 @@ impl Chain {
     }
 }
 
-/// The measured latency of one [`Chain`].
+/// The measured time per update of one [`Chain`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ChainTime {
     /// Which chain.
     pub chain: Chain,
+    /// Updates per row, each row's chain starting afresh, as in a sweep;
+    /// `null` for one unbroken chain (its latency).
+    #[serde(default)]
+    pub row: Option<usize>,
     /// Seconds per update.
     pub seconds: f64,
 }

@@ -87,8 +87,13 @@ pub fn load_results(path: &Path) -> Result<ResultsDoc, ReportError> {
             expected: SCHEMA_VERSION,
         });
     }
-    let doc: ResultsDoc =
+    let mut doc: ResultsDoc =
         serde_json::from_str(&text).map_err(|e| json_error("not a results document", e))?;
+    // Documents written before `bound_exceeded` existed get it by the same
+    // rule the runner applies; for newer ones this changes nothing.
+    for r in &mut doc.results {
+        r.bound_exceeded |= r.exceeds_bound();
+    }
     if doc.results.is_empty() {
         return Err(ReportError::NoKernels {
             path: path.to_path_buf(),
