@@ -173,7 +173,7 @@ fn run_compiled(
             match time(k, p, opts.threads, opts.repeat) {
                 Ok((times, path)) => {
                     set_times(result, p, &times);
-                    result.path = Some(if k.parallel {
+                    result.path = Some(if k.parallel && path != laplace_core::SERIAL {
                         format!("{path}, threads={}", opts.threads)
                     } else {
                         path.to_string()
@@ -446,14 +446,16 @@ fn set_times(result: &mut KernelResult, p: &Problem, times: &[f64]) {
 
 /// The kernel's bound on this machine, its share of it, and cycles per update.
 fn set_bound(r: &mut KernelResult, e: &Entry<'_>, p: &ProblemSpec, probe: &Probe, threads: usize) {
-    let Some(b) = bounds::bound(e.cost(), e.parallel(), threads, p, probe) else {
+    // A parallel kernel that ran serially is bounded as a serial one.
+    let parallel = e.parallel() && r.path.as_deref() != Some(laplace_core::SERIAL);
+    let Some(b) = bounds::bound(e.cost(), parallel, threads, p, probe) else {
         return;
     };
     r.percent_of_bound = r.mlups.map(|m| 100.0 * m / b.mlups);
     r.bound_exceeded = r.exceeds_bound();
     r.bound_mlups = Some(b.mlups);
     r.bound_limit = Some(b.limit);
-    let workers = if e.parallel() { threads as f64 } else { 1.0 };
+    let workers = if parallel { threads as f64 } else { 1.0 };
     r.cycles_per_update = match (r.mlups, probe.cycle_s) {
         (Some(m), Some(c)) => Some(workers / (m * 1e6 * c)),
         _ => None,

@@ -189,10 +189,12 @@ fn portable_jobs_take_the_portable_path() {
         let (mut u, mut s) = (p.initial_grid().unwrap(), p.scratch().unwrap());
         let mut job = Job::new(&mut u, &mut s, &p, 2).unwrap().with_portable(true);
         (k.run)(&mut job).unwrap();
-        assert_eq!(job.path(), laplace_core::PORTABLE, "{}", k.name);
+        // (`serial`: a parallel kernel given a grid too small to share.)
+        let portable = [laplace_core::PORTABLE, laplace_core::SERIAL];
+        assert!(portable.contains(&job.path()), "{}: {}", k.name, job.path());
         if laplace_core::portable_forced() {
             let path = k.solve_in(&mut u, &mut s, &p, 2).unwrap();
-            assert_eq!(path, laplace_core::PORTABLE, "{}", k.name);
+            assert!(portable.contains(&path), "{}: {path}", k.name);
         }
     }
 }

@@ -242,6 +242,10 @@ pub const PORTABLE_VAR: &str = "SHOOTOUT_PORTABLE";
 /// sees fit).
 pub const PORTABLE: &str = "portable";
 
+/// [`Job::path`] of a parallel kernel that ran on one thread because the
+/// problem is too small to share (the runner then adds no `threads=N`).
+pub const SERIAL: &str = "serial";
+
 /// Whether [`PORTABLE_VAR`] is set to anything but `0` or empty (read once
 /// per process).
 pub fn portable_forced() -> bool {

@@ -28,8 +28,8 @@ pub mod verify;
 pub use error::{InputError, KernelError};
 pub use grid::Grid;
 pub use kernel::{
-    BuildInfo, Cost, Job, Kernel, KernelFn, PORTABLE, PORTABLE_VAR, SourceBuild, lookup_build,
-    name_parts, portable_forced, short_flags,
+    BuildInfo, Cost, Job, Kernel, KernelFn, PORTABLE, PORTABLE_VAR, SERIAL, SourceBuild,
+    lookup_build, name_parts, portable_forced, short_flags,
 };
 pub use problem::{Problem, Stencil, advise_huge_pages};
 pub use scheme::Scheme;

@@ -25,6 +25,7 @@ mod markdown;
 mod model;
 mod output;
 pub mod post2011;
+mod slow;
 pub mod style;
 
 use std::fs;

@@ -8,7 +8,7 @@ use crate::charts::{Chart, Drawn, compact};
 use crate::model::{
     Comparison, Criterion, Outcome, ReportData, Run, any_result, by_scheme, fmt_bandwidth,
     fmt_bytes, fmt_clock, fmt_mlups, fmt_ns, fmt_relative, fmt_secs, kernels_across, outcome,
-    problem_text, same_problem, short_signature, sig, thousands,
+    problem_text, run_machine, same_problem, short_signature, sig, thousands,
 };
 use crate::style::ABOVE_BOUND;
 
@@ -74,6 +74,7 @@ pub(crate) fn render(data: &ReportData, charts: &[(&dyn Chart, Drawn)]) -> Strin
         );
     }
     md.push_str("\n\n");
+    crate::slow::section(&mut md, data);
     crate::post2011::section(&mut md, data);
     compared(&mut md, data);
     limits(&mut md, &data.runs);
@@ -307,6 +308,15 @@ fn side_by_side(md: &mut String, runs: &[Run], full: Full) {
             align.push_str("---:|");
         }
     }
+    let machines: Vec<String> = runs
+        .iter()
+        .map(|run| format!("**{}**", cell(&run_machine(run))))
+        .collect();
+    let _ = writeln!(
+        md,
+        "One group of columns per results document, named by its label: {}.\n",
+        machines.join("; ")
+    );
     md.push_str(&row(&head));
     md.push_str(&align);
     md.push('\n');
@@ -444,7 +454,7 @@ fn limits(md: &mut String, runs: &[Run]) {
     );
     for run in with {
         if runs.len() > 1 {
-            let _ = writeln!(md, "**{}**\n", cell(&run.label));
+            let _ = writeln!(md, "**{}**\n", cell(&run_machine(run)));
         }
         md.push_str(&row(&[
             "Kernel".into(),
@@ -729,7 +739,7 @@ fn clock_warnings(md: &mut String, runs: &[Run]) {
             continue;
         };
         let on = if runs.len() > 1 {
-            format!(" on {}", cell(&run.label))
+            format!(" on {}", cell(&run_machine(run)))
         } else {
             String::new()
         };
@@ -756,7 +766,7 @@ fn cache_sources(md: &mut String, runs: &[Run]) {
         .collect();
     for (run, p) in with {
         let on = if runs.len() > 1 {
-            format!(" on {}", cell(&run.label))
+            format!(" on {}", cell(&run_machine(run)))
         } else {
             String::new()
         };

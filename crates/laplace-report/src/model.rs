@@ -129,6 +129,13 @@ pub(crate) fn cpu_text(p: &Provenance) -> String {
     }
 }
 
+/// A run's label with its machine, for headings over one run's figures:
+/// `bench-x86: AMD EPYC 7763 (AMD 25/1/1)` (the CPU model alone without a
+/// signature).
+pub(crate) fn run_machine(run: &Run) -> String {
+    format!("{}: {}", run.label, cpu_text(&run.doc.provenance))
+}
+
 /// One label per run naming its machine: CPU model, short signature if
 /// recorded, and day (`AMD EPYC 7763 (AMD 25/1/1), 2025-03-01`); the host,
 /// then the run's own label, are added where that leaves two alike.
