@@ -1045,6 +1045,28 @@ mod tests {
     }
 
     #[test]
+    fn per_run_headings_name_the_machine() {
+        let md = report(vec![amd(), intel()]);
+        assert!(md.contains(
+            "One group of columns per results document, named by its label: \
+             **box: AMD EPYC 9B45 (AMD 26/2/1)**; **vm: Intel Xeon Processor (Intel 6/143/8)**.\n"
+        ));
+        let limits = md.split("## Against the machine's limits").nth(1).unwrap();
+        assert!(
+            limits.contains("**box: AMD EPYC 9B45 (AMD 26/2/1)**\n"),
+            "{limits}"
+        );
+        // The 2x rule, headed by each machine, in the whole report.
+        assert!(md.contains(
+            "### Why these kernels are more than 2x slower than c/array \
+             (AMD EPYC 9B45 (AMD 26/2/1), 2026-01-02)\n\n- `c/loop`: 26.09x c/array's time"
+        ));
+        // One run: no legend, no machine heading over the limits table.
+        let md = report(vec![amd()]);
+        assert!(!md.contains("One group of columns") && !md.contains("**box: AMD"));
+    }
+
+    #[test]
     fn clock_check_and_cache_sources_are_printed() {
         let mut d = amd();
         let p = d.probe.as_mut().unwrap();

@@ -6,7 +6,8 @@ use std::fmt::Write;
 use laplace_core::results::{KernelResult, ProblemSpec};
 
 use crate::model::{
-    Outcome, ReportData, Run, day, fmt_secs, join_and, machine_labels, outcome, sig,
+    Outcome, ReportData, Run, day, fmt_mlups, fmt_relative, fmt_secs, join_and, machine_labels,
+    outcome, sig, thousands,
 };
 
 /// The kernel the post's relative column divides by.
@@ -169,13 +170,7 @@ pub(crate) fn section(md: &mut String, data: &ReportData) {
     }
     let labels = machine_labels(&runs);
     let many = runs.len() > 1;
-    let on = |k: usize| {
-        if many {
-            format!(" on {}", labels[k])
-        } else {
-            String::new()
-        }
-    };
+    let on = |k: usize| format!(" on {}", labels[k]);
     let place = if many {
         "on the machine named above each table".to_string()
     } else {
@@ -219,7 +214,7 @@ pub(crate) fn section(md: &mut String, data: &ReportData) {
             .map(|(k, _)| labels[*k].clone())
             .collect();
         let mut text = format!(
-            "In 2011 the compiled loop (weave) took 0.45x NumPy's time; here `c/loop` takes {}.",
+            "In 2011 the compiled loop (weave) took 0.45x NumPy's time; `c/loop` takes {}.",
             join_and(&takes)
         );
         let only = |some: &[String]| {
@@ -232,37 +227,32 @@ pub(crate) fn section(md: &mut String, data: &ReportData) {
         if !turned.is_empty() {
             let _ = write!(
                 text,
-                " The order has turned{}: NumPy's whole-array update now runs in vectorised \
-                 ufuncs, while a Gauss-Seidel loop still waits, every update, on the \
-                 add-multiply-divide chain through `u[i,j-1]` (its bound is that latency; \
-                 see the limits table); only reordering the same iterates into a wavefront \
-                 (`rust/loop-wavefront`) escapes it.",
+                " The order has turned{}: NumPy's whole-array update is Jacobi, with no \
+                 dependency between the points of a sweep, while `c/loop` is Gauss-Seidel, \
+                 whose every update waits on `u[i,j-1]`.",
                 only(&turned)
             );
+            for (k, _) in loops.iter().filter(|(_, t)| *t > 1.0) {
+                if let Some(figures) = loop_figures(runs[*k], &labels[*k]) {
+                    let _ = write!(text, " {figures}");
+                }
+            }
         }
         if !kept.is_empty() {
-            let place = if many {
-                format!(" on {}", join_and(&kept))
-            } else {
-                " on this machine".into()
-            };
             let _ = write!(
                 text,
-                " The compiled loop still beats NumPy's whole-array update{place}."
+                " The compiled loop still beats NumPy's whole-array update on {}.",
+                join_and(&kept)
             );
         }
         let _ = writeln!(md, "{text}\n");
     }
     for (k, _) in numpys.iter().enumerate().filter(|(_, n)| n.is_none()) {
-        let place = if many {
-            format!("on {}", labels[k])
-        } else {
-            "in this run".into()
-        };
         let _ = writeln!(
             md,
-            "`python/array-numpy` has no time {place}, so its relative column is empty: \
-             set Python up with `cargo xtask setup --with-python` and run again.\n"
+            "`python/array-numpy` has no time on {}, so its relative column is empty: \
+             set Python up with `cargo xtask setup --with-python` and run again.\n",
+            labels[k]
         );
     }
     md.push_str(
@@ -270,9 +260,64 @@ pub(crate) fn section(md: &mut String, data: &ReportData) {
          Gauss-Seidel and the array rows (NumPy, numexpr, Fortran array) are Jacobi, as in \
          2011; the schemes converge at different rates, so per-sweep times compare \
          implementations, not methods (see *to solution s* above). Python kernels time \
-         their own sweep loop (the runner cannot time inside another process); the pure \
-         Python time is extrapolated from a few sweeps.\n\n",
+         their own sweep loop (the runner cannot time inside another process).",
     );
+    let extrapolated: Vec<String> = runs
+        .iter()
+        .zip(&labels)
+        .flat_map(|(run, label)| {
+            run.doc.results.iter().filter_map(move |r| {
+                let x = r.external.as_ref().filter(|x| x.extrapolated)?;
+                Some(format!(
+                    "`{}` on {label} from {} sweeps",
+                    r.kernel,
+                    thousands(x.sweeps_run)
+                ))
+            })
+        })
+        .collect();
+    if !extrapolated.is_empty() {
+        let _ = write!(
+            md,
+            " Times extrapolated to the whole problem: {}.",
+            join_and(&extrapolated)
+        );
+    }
+    md.push_str("\n\n");
+}
+
+/// What one run measured of `c/loop` against its bound, and of
+/// `rust/loop-wavefront` (the same iterates in wavefront order) against
+/// `c/loop`: `On <label>, `c/loop` reached 94% of its bound of 800 MLUP/s,
+/// set by <limit>; `rust/loop-wavefront` took 0.25x its time.`; `None`
+/// without `c/loop`.
+fn loop_figures(run: &Run, label: &str) -> Option<String> {
+    let results = &run.doc.results;
+    let c_loop = results.iter().find(|r| r.kernel == "c/loop")?;
+    let limit = c_loop.bound_limit.as_deref().unwrap_or("its cost");
+    let mut text = match (c_loop.bound_mlups, c_loop.percent_of_bound) {
+        (Some(b), _) if c_loop.bound_exceeded => format!(
+            "On {label}, `c/loop` ran above its bound of {} MLUP/s set by {limit}, so that \
+             bound's model does not hold there",
+            fmt_mlups(Some(b))
+        ),
+        (Some(b), Some(p)) => format!(
+            "On {label}, `c/loop` reached {}% of its bound of {} MLUP/s, set by {limit}",
+            sig(p, 2),
+            fmt_mlups(Some(b))
+        ),
+        _ => format!("On {label}, no bound was recorded for `c/loop`"),
+    };
+    let wavefront = timed(results, "rust/loop-wavefront");
+    if let (Some(w), Some(c)) = (wavefront, timed(results, "c/loop")) {
+        let _ = write!(
+            text,
+            "; `rust/loop-wavefront`, the same iterates in wavefront order, took {} its time",
+            fmt_relative(Some(w / c))
+        );
+    }
+    text.push('.');
+    Some(text)
 }
 
 /// Every kernel the section names, for a test that they are all registered.
@@ -309,8 +354,17 @@ mod tests {
              2026-01-02, host `box`, from `a.json`:"
         ));
         assert!(md.contains("on **AMD EPYC 9B45 (AMD 26/2/1), 2026-01-02**"));
-        assert!(md.contains("here `c/loop` takes 2.6x."), "{md}");
+        assert!(
+            md.contains("`c/loop` takes 2.6x on AMD EPYC 9B45 (AMD 26/2/1), 2026-01-02."),
+            "{md}"
+        );
         assert!(md.contains("The order has turned: NumPy's"));
+        assert!(
+            md.contains(
+                "On AMD EPYC 9B45 (AMD 26/2/1), 2026-01-02, no bound was recorded for `c/loop`."
+            ),
+            "{md}"
+        );
 
         let mut md = String::new();
         section(&mut md, &data(vec![one, other]));
@@ -331,6 +385,39 @@ mod tests {
             md.contains("takes 2.6x on AMD EPYC 9B45 (AMD 26/2/1), 2026-01-02."),
             "{md}"
         );
+    }
+
+    #[test]
+    fn the_loops_explanation_comes_from_the_runs_figures() {
+        let mut d = doc(
+            "box",
+            "AMD EPYC 9B45",
+            Some(("AuthenticAMD", 26, 2, 1)),
+            &[
+                ("python/array-numpy", Some(600.0)),
+                ("c/loop", Some(200.0)),
+                ("rust/loop-wavefront", Some(800.0)),
+            ],
+        );
+        let c_loop = &mut d.results[1];
+        c_loop.bound_mlups = Some(250.0);
+        c_loop.bound_limit = Some("the chain latency".into());
+        c_loop.percent_of_bound = Some(80.0);
+        let mut md = String::new();
+        section(&mut md, &data(vec![d.clone()]));
+        assert!(
+            md.contains(
+                "On AMD EPYC 9B45 (AMD 26/2/1), 2026-01-02, `c/loop` reached 80% of its bound \
+                 of 250 MLUP/s, set by the chain latency; `rust/loop-wavefront`, the same \
+                 iterates in wavefront order, took 0.25x its time."
+            ),
+            "{md}"
+        );
+        assert!(!md.contains("extrapolated to the whole problem"));
+        d.results[1].bound_exceeded = true;
+        let mut md = String::new();
+        section(&mut md, &data(vec![d]));
+        assert!(md.contains("`c/loop` ran above its bound of 250 MLUP/s set by the chain latency"));
     }
 
     #[test]
