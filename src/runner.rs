@@ -91,6 +91,15 @@ pub fn run(
     let mut sweeps: HashMap<Scheme, Option<usize>> = HashMap::new();
     let max_sweeps = (CONVERGENCE_BUDGET / p.interior().max(1) as f64) as usize;
     let mut results = Vec::with_capacity(kernels.len());
+    // The Gauss-Seidel bounds depend on the row length: measure the chains
+    // in rows of this problem, before the kernels and again after (the
+    // faster of the two, so a clock that drifts during the run cannot make
+    // the bound too low).
+    let mut probe = opts.probe.clone();
+    let gauss_seidel = kernels.iter().any(|e| e.scheme() == Scheme::GaussSeidel);
+    if let (Some(probe), true) = (&mut probe, gauss_seidel) {
+        probe::add_row_chains(probe, p.ny - 2);
+    }
     progress.begin(kernels.len());
     for e in kernels {
         let (name, scheme) = (e.name(), e.scheme());
@@ -132,10 +141,8 @@ pub fn run(
         repeat: opts.repeat,
         tolerance: opts.tolerance,
     };
-    let mut probe = opts.probe.clone();
     if let Some(probe) = &mut probe {
-        // The Gauss-Seidel bounds depend on the row length: measure it.
-        if kernels.iter().any(|e| e.scheme() == Scheme::GaussSeidel) {
+        if gauss_seidel {
             probe::add_row_chains(probe, p.ny - 2);
         }
         for (r, e) in results.iter_mut().zip(kernels) {
