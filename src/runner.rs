@@ -92,9 +92,10 @@ pub fn run(
     let max_sweeps = (CONVERGENCE_BUDGET / p.interior().max(1) as f64) as usize;
     let mut results = Vec::with_capacity(kernels.len());
     // The Gauss-Seidel bounds depend on the row length: measure the chains
-    // in rows of this problem, before the kernels and again after (the
-    // faster of the two, so a clock that drifts during the run cannot make
-    // the bound too low).
+    // in rows of this problem, before the kernels and after each
+    // Gauss-Seidel kernel, keeping the fastest (the clock of a VM drifts by
+    // several percent during a run; a bound taken at a slow moment would be
+    // too low).
     let mut probe = opts.probe.clone();
     let gauss_seidel = kernels.iter().any(|e| e.scheme() == Scheme::GaussSeidel);
     if let (Some(probe), true) = (&mut probe, gauss_seidel) {
@@ -127,6 +128,11 @@ pub fn run(
             }
         }
         results.push(result);
+        // Right after each Gauss-Seidel kernel too: its bound then comes
+        // from a moment as close to its own timing as the run allows.
+        if let (Some(probe), Scheme::GaussSeidel) = (&mut probe, scheme) {
+            probe::add_row_chains(probe, p.ny - 2);
+        }
         progress.done(name);
     }
     progress.finish();
@@ -142,9 +148,6 @@ pub fn run(
         tolerance: opts.tolerance,
     };
     if let Some(probe) = &mut probe {
-        if gauss_seidel {
-            probe::add_row_chains(probe, p.ny - 2);
-        }
         for (r, e) in results.iter_mut().zip(kernels) {
             set_bound(r, e, &problem, probe, opts.threads);
         }
