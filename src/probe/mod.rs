@@ -6,7 +6,7 @@
 //! - the latency of each Gauss-Seidel update chain as the compilers emit it;
 //! - the clock, from a chain of dependent integer multiplies, checked against
 //!   the FMA latency, the TSC and the kernel's maximum frequency
-//!   ([`clock_check`]);
+//!   ([`ClockCheck::of`]);
 //! - copy and triad bandwidth over arrays far larger than the last-level
 //!   cache, on one core and on all, and copies that stay in L2 and in the
 //!   last-level cache;
@@ -22,9 +22,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use laplace_core::results::{
-    Chain, ChainTime, ClockCheck, ClockEstimate, OpTimes, Probe, WidthTime,
-};
+use laplace_core::results::{Chain, ChainTime, ClockCheck, OpTimes, Probe, WidthTime};
 
 use crate::machine;
 
@@ -37,7 +35,9 @@ const SMALL: usize = 16 << 10;
 pub fn measure(threads: usize) -> Probe {
     let caches = laplace_core::cache::sizes();
     let ops = op_times();
-    let clock_check = ops.cycle.map(|c| clock_check(c, &independent_clocks(&ops)));
+    let clock_check = ops
+        .cycle
+        .map(|c| ClockCheck::of(c, CLOCK_SOURCE, &independent_clocks(&ops)));
     Probe {
         host: machine::host(),
         cpu: machine::cpu_model(),
@@ -88,17 +88,8 @@ pub fn add_row_chains(probe: &mut Probe, len: usize) {
     let _ = (probe, len);
 }
 
-/// FMA latency in cycles on every current x86-64 core (Intel since Skylake,
-/// AMD since Zen).
-pub const FMA_LATENCY_CYCLES: f64 = 4.0;
-
-/// How far an estimate may stray from the clock used before the probe says so.
-pub const CLOCK_AGREEMENT: f64 = 0.10;
-
 /// Source name of the clock every cycle figure uses.
 pub const CLOCK_SOURCE: &str = "imul chain (3 cycles per multiply)";
-/// Source name of the estimate that measures the same core clock another way.
-pub const FMA_SOURCE: &str = "FMA latency / 4 cycles";
 
 /// Estimates of the core clock other than the one used, in Hz: the FMA
 /// latency chain (core cycles, like the imul chain), and, for reference, the
@@ -107,7 +98,10 @@ pub const FMA_SOURCE: &str = "FMA latency / 4 cycles";
 fn independent_clocks(ops: &Ops) -> Vec<(String, f64)> {
     let mut out = Vec::new();
     if let Some(fma) = ops.latency.fma {
-        out.push((FMA_SOURCE.to_string(), FMA_LATENCY_CYCLES / fma));
+        out.push((
+            ClockCheck::FMA_SOURCE.to_string(),
+            ClockCheck::FMA_LATENCY_CYCLES / fma,
+        ));
     }
     #[cfg(target_arch = "x86_64")]
     if let Some(hz) = asm::tsc_hz() {
@@ -121,56 +115,6 @@ fn independent_clocks(ops: &Ops) -> Vec<(String, f64)> {
         out.push(("cpufreq cpuinfo_max_freq (nominal)".to_string(), khz * 1e3));
     }
     out
-}
-
-/// Checks the clock (`cycle_s` seconds per cycle) against `others`
-/// (source, Hz). The estimates that count core cycles must agree within
-/// [`CLOCK_AGREEMENT`]; the nominal ones (TSC, cpufreq) are reported, and a
-/// difference there is noted but is no disagreement: a core may run above or
-/// below its nominal clock.
-pub fn clock_check(cycle_s: f64, others: &[(String, f64)]) -> ClockCheck {
-    let used = 1.0 / cycle_s;
-    let mut estimates = vec![ClockEstimate {
-        source: CLOCK_SOURCE.to_string(),
-        ghz: used / 1e9,
-    }];
-    let mut problems = Vec::new();
-    let mut remarks = Vec::new();
-    for (source, hz) in others {
-        estimates.push(ClockEstimate {
-            source: source.clone(),
-            ghz: hz / 1e9,
-        });
-        let off = hz / used - 1.0;
-        if off.abs() <= CLOCK_AGREEMENT {
-            continue;
-        }
-        let line = format!(
-            "{source} gives {:.2} GHz, {:+.0}% from the {:.2} GHz used",
-            hz / 1e9,
-            off * 100.0,
-            used / 1e9
-        );
-        if source.contains("nominal") {
-            remarks.push(line);
-        } else {
-            problems.push(line);
-        }
-    }
-    let agree = problems.is_empty();
-    let mut note = problems;
-    if !agree {
-        note.push(
-            "the clock is uncertain: every cycles-per-update figure of this run may be off by the same factor"
-                .to_string(),
-        );
-    }
-    note.extend(remarks);
-    ClockCheck {
-        estimates,
-        agree,
-        note: (!note.is_empty()).then(|| note.join("; ")),
-    }
 }
 
 struct Ops {
@@ -561,10 +505,11 @@ pub(crate) mod tests {
 
     #[test]
     fn clock_that_matches_the_fma_estimate_agrees() {
-        let check = clock_check(
+        let check = ClockCheck::of(
             1.0 / ghz(3.4),
+            CLOCK_SOURCE,
             &[
-                (FMA_SOURCE.into(), ghz(3.3)),
+                (ClockCheck::FMA_SOURCE.into(), ghz(3.3)),
                 ("TSC (nominal rate, not core cycles)".into(), ghz(3.4)),
             ],
         );
@@ -580,7 +525,11 @@ pub(crate) mod tests {
     /// say by how much.
     #[test]
     fn clock_five_times_the_fma_estimate_is_flagged() {
-        let check = clock_check(1.0 / ghz(18.7), &[(FMA_SOURCE.into(), ghz(3.29))]);
+        let check = ClockCheck::of(
+            1.0 / ghz(18.7),
+            "add chain",
+            &[(ClockCheck::FMA_SOURCE.into(), ghz(3.29))],
+        );
         assert!(!check.agree);
         let note = check.note.unwrap();
         assert!(note.contains("FMA latency"), "{note}");
@@ -590,10 +539,11 @@ pub(crate) mod tests {
 
     #[test]
     fn nominal_clocks_are_noted_not_failed() {
-        let check = clock_check(
+        let check = ClockCheck::of(
             1.0 / ghz(3.5),
+            CLOCK_SOURCE,
             &[
-                (FMA_SOURCE.into(), ghz(3.45)),
+                (ClockCheck::FMA_SOURCE.into(), ghz(3.45)),
                 ("TSC (nominal rate, not core cycles)".into(), ghz(2.45)),
             ],
         );
@@ -618,7 +568,12 @@ pub(crate) mod tests {
         let (Some(c), Some(fma)) = (asm::cycle_seconds(), asm::scalar(asm::Op::Fma, true)) else {
             return;
         };
-        let check = clock_check(c, &[(FMA_SOURCE.into(), FMA_LATENCY_CYCLES / fma)]);
+        let fma_clock = ClockCheck::FMA_LATENCY_CYCLES / fma;
+        let check = ClockCheck::of(
+            c,
+            CLOCK_SOURCE,
+            &[(ClockCheck::FMA_SOURCE.into(), fma_clock)],
+        );
         assert!(check.agree, "{check:?}");
     }
 }

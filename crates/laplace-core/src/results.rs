@@ -395,6 +395,91 @@ pub struct ClockCheck {
     pub note: Option<String>,
 }
 
+impl ClockCheck {
+    /// FMA latency in cycles on every current x86-64 core (Intel since
+    /// Skylake, AMD since Zen).
+    pub const FMA_LATENCY_CYCLES: f64 = 4.0;
+
+    /// How far an estimate may stray from the clock used before the check
+    /// says so.
+    pub const AGREEMENT: f64 = 0.10;
+
+    /// Source name of the estimate that counts the same core cycles another
+    /// way.
+    pub const FMA_SOURCE: &'static str = "FMA latency / 4 cycles";
+
+    /// Checks the clock used (`cycle_s` seconds per cycle, measured by
+    /// `source`) against `others` (source, Hz). The estimates that count
+    /// core cycles must agree within [`ClockCheck::AGREEMENT`]; nominal ones
+    /// (a source naming itself `nominal`: the TSC, cpufreq) are reported and
+    /// a difference there is noted, but is no disagreement: a core may run
+    /// above or below its nominal clock.
+    pub fn of(cycle_s: f64, source: &str, others: &[(String, f64)]) -> ClockCheck {
+        let used = 1.0 / cycle_s;
+        let mut estimates = vec![ClockEstimate {
+            source: source.to_string(),
+            ghz: used / 1e9,
+        }];
+        let mut problems = Vec::new();
+        let mut remarks = Vec::new();
+        for (source, hz) in others {
+            estimates.push(ClockEstimate {
+                source: source.clone(),
+                ghz: hz / 1e9,
+            });
+            let off = hz / used - 1.0;
+            if off.abs() <= Self::AGREEMENT {
+                continue;
+            }
+            let line = format!(
+                "{source} gives {:.2} GHz, {:+.0}% from the {:.2} GHz used",
+                hz / 1e9,
+                off * 100.0,
+                used / 1e9
+            );
+            if source.contains("nominal") {
+                remarks.push(line);
+            } else {
+                problems.push(line);
+            }
+        }
+        let agree = problems.is_empty();
+        let mut note = problems;
+        if !agree {
+            note.push(
+                "the clock is uncertain: every cycles-per-update figure of this run may be off by the same factor"
+                    .to_string(),
+            );
+        }
+        note.extend(remarks);
+        ClockCheck {
+            estimates,
+            agree,
+            note: (!note.is_empty()).then(|| note.join("; ")),
+        }
+    }
+}
+
+impl Probe {
+    /// The probe's [`ClockCheck`], or, for a probe written before the check
+    /// existed, the check of its clock (then taken from a chain of integer
+    /// adds) against its own FMA latency.
+    pub fn clock_check_or_derived(&self) -> Option<ClockCheck> {
+        if self.clock_check.is_some() {
+            return self.clock_check.clone();
+        }
+        let (cycle, fma) = (self.cycle_s?, self.latency_s.fma?);
+        Some(ClockCheck::of(
+            cycle,
+            "add chain (the probe of this document's time)",
+            &[(
+                ClockCheck::FMA_SOURCE.to_string(),
+                ClockCheck::FMA_LATENCY_CYCLES / fma,
+            )],
+        ))
+    }
+}
+
 /// One estimate of the core clock.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClockEstimate {
@@ -473,4 +558,30 @@ pub struct OpTimes {
     pub fma: Option<f64>,
     /// `div`.
     pub div: Option<f64>,
+}
+
+#[cfg(test)]
+mod clock_tests {
+    use super::*;
+
+    /// The Intel Xeon's probe of 93c25e5: an add chain read 17.8 GHz, its
+    /// own FMA latency (1.19 ns) says 3.36 GHz. The derived check flags it.
+    #[test]
+    fn an_old_probe_gets_its_clock_checked_from_its_own_fma_latency() {
+        let json = r#"{"host":"vm","cpu":"Intel(R) Xeon(R) Processor","date":"d",
+            "cycle_s":5.61578046875e-11,
+            "latency_s":{"add":6.4e-10,"mul":8.9e-10,"fma":1.1909761328125e-09,"div":4.16e-09},
+            "scalar_throughput_s":{"add":null,"mul":null,"fma":null,"div":null},
+            "vector_throughput_s":{"add":null,"mul":null,"fma":null,"div":5.07e-09},
+            "vector_lanes":8,"copy_bw_1":1e10,"triad_bw_1":1e10,"copy_bw_all":1.7e10,
+            "triad_bw_all":1.9e10,"l2_copy_bw":6.9e10,"l2_bytes":2097152,
+            "llc_bytes":503316480,"threads":2}"#;
+        let p: Probe = serde_json::from_str(json).unwrap();
+        assert_eq!(p.clock_check, None);
+        let check = p.clock_check_or_derived().unwrap();
+        assert!(!check.agree, "{check:?}");
+        assert!((check.estimates[1].ghz - 3.36).abs() < 0.01, "{check:?}");
+        assert!(check.estimates[0].source.contains("add chain"));
+        assert!(check.note.unwrap().contains("-81%"));
+    }
 }

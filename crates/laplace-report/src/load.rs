@@ -94,6 +94,10 @@ pub fn load_results(path: &Path) -> Result<ResultsDoc, ReportError> {
     for r in &mut doc.results {
         r.bound_exceeded |= r.exceeds_bound();
     }
+    // Likewise the clock check, from the probe's own FMA latency.
+    if let Some(p) = &mut doc.probe {
+        p.clock_check = p.clock_check_or_derived();
+    }
     if doc.results.is_empty() {
         return Err(ReportError::NoKernels {
             path: path.to_path_buf(),
