@@ -310,7 +310,15 @@ mod tests {
                 let mut job = Job::new(&mut u, &mut s, &p, 1).unwrap().with_portable(portable);
                 run(&mut job).unwrap();
                 let path = job.path();
-                assert!(u == want.as_slice(), "{path} differs on {p}");
+                if cfg!(miri) {
+                    // Miri gives `sin` (in the default omega) a random error
+                    // on every call: the kernel's and the reference's omega
+                    // differ in the last bits there.
+                    let worst = laplace_core::verify::compare(&u, &want).max_abs;
+                    assert!(worst <= 1e-12, "{path} differs on {p} by {worst}");
+                } else {
+                    assert!(u == want.as_slice(), "{path} differs on {p}");
+                }
                 if portable {
                     assert_eq!(path, laplace_core::PORTABLE);
                 }
