@@ -88,7 +88,8 @@ struct RunArgs {
     /// Grid spacing along columns.
     #[arg(long, default_value_t = Problem::SEED.dy, allow_negative_numbers = true)]
     dy: f64,
-    /// Kernels to run: a substring or glob of the name; repeatable (default: all).
+    /// Kernels to run: a substring or glob of the name, or `=NAME` for exactly
+    /// one; repeatable (default: all).
     #[arg(long = "kernels", value_name = "PATTERN")]
     kernels: Vec<String>,
     /// Timed runs per kernel, after one warm-up.

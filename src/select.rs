@@ -1,4 +1,5 @@
-//! Choosing kernels by name: `--kernels PATTERN`, a substring or a glob.
+//! Choosing kernels by name: `--kernels PATTERN`, a substring, a glob, or an
+//! exact name after `=`.
 
 use thiserror::Error;
 
@@ -20,10 +21,13 @@ fn hint(close: &[String]) -> String {
     }
 }
 
-/// Whether `name` matches `pattern`: a glob if it has `*`, `?` or `[`,
+/// Whether `name` matches `pattern`: exactly the name after a leading `=`
+/// (`=c/array`, not `c/array-flat`), a glob if it has `*`, `?` or `[`,
 /// otherwise a substring.
 pub fn matches(pattern: &str, name: &str) -> bool {
-    if pattern.contains(['*', '?', '[']) {
+    if let Some(exact) = pattern.strip_prefix('=') {
+        name == exact
+    } else if pattern.contains(['*', '?', '[']) {
         glob(pattern.as_bytes(), name.as_bytes())
     } else {
         name.contains(pattern)
@@ -109,6 +113,10 @@ mod tests {
         assert!(matches("*/array*", "rust/array-fastmath"));
         assert!(matches("[cr]*/loop", "c/loop"));
         assert!(matches("?/loop", "c/loop"));
+        // `=` for one exact name.
+        assert!(matches("=c/array", "c/array"));
+        assert!(!matches("=c/array", "c/array-flat"));
+        assert!(!matches("=c/arr", "c/array"));
         assert!(!matches("?/loop", "rust/loop"));
     }
 
