@@ -3,7 +3,10 @@
 //! - `cargo xtask run [--with-python] [ARGS...]`: installs what the build
 //!   needs (and, with `--with-python`, the Python kernels' virtual
 //!   environment), then runs the shootout (`shootout run ARGS...`) in release
-//!   mode and writes the report to `reports/`.
+//!   mode and writes the results and the report to `target/shootout/`.
+//! - `cargo xtask reference [--with-python] [ARGS...]`: races into this
+//!   CPU's document in `reports/machines/`, then renders the committed
+//!   report in `reports/` from every document there.
 //! - `cargo xtask test`: installs what the build needs, then runs the whole
 //!   suite: `cargo fmt --check`, `cargo clippy --all-targets -- -D warnings`,
 //!   `cargo test --workspace` (with NumPy in `.venv`, so the external-kernel
@@ -69,11 +72,23 @@ fn run() -> Result<()> {
                     "--",
                     "run",
                     "--report",
-                    "reports",
+                    RUN_DIR,
                     "--thread-sweep",
                 ],
                 rest,
-            )
+            )?;
+            eprintln!(
+                "xtask: results and report in {}",
+                workspace_root().join(RUN_DIR).display()
+            );
+            Ok(())
+        }
+        "reference" => {
+            setup()?;
+            if with_python {
+                python::setup(&workspace_root(), python::FULL)?;
+            }
+            reference(rest)
         }
         "test" => {
             setup()?;
@@ -91,8 +106,12 @@ fn run() -> Result<()> {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
                  commands:\n  run [--with-python] [ARGS...]\n                 \
-                 install what is missing, then race every kernel (shootout run ARGS...);\n                 \
+                 install what is missing, then race every kernel (shootout run ARGS...)\n                 \
+                 into target/shootout/ (results.json and the report);\n                 \
                  --with-python also sets up .venv with NumPy, numexpr, Cython and Numba\n  \
+                 reference [--with-python] [ARGS...]\n                 \
+                 race into reports/machines/<this cpu>.json, then render the committed\n                 \
+                 report in reports/ from every document there\n  \
                  test           install what is missing, then fmt, clippy, tests (NumPy in .venv),\n                 \
                  a quick bench check, ASan+UBSan\n  \
                  setup [--with-python]\n                 \
@@ -108,6 +127,63 @@ fn run() -> Result<()> {
                 bail!("unknown command `{cmd}`")
             }
         }
+    }
+}
+
+/// Where `cargo xtask run` writes its results document and report: a folder
+/// git ignores, so a user's race never touches the committed report.
+const RUN_DIR: &str = "target/shootout";
+
+/// Where the committed report's results documents live, one per CPU.
+const MACHINES_DIR: &str = "reports/machines";
+
+/// `cargo xtask reference [ARGS...]`: races every kernel into this CPU's
+/// document in `reports/machines/` (replacing it), then renders the
+/// committed report in `reports/` from every document there. The only
+/// command that changes the committed report.
+fn reference(rest: &[String]) -> Result<()> {
+    let root = workspace_root();
+    let json = format!("{MACHINES_DIR}/{}.json", cpu_slug());
+    let mut args = vec!["run", "--release", "--bin", "shootout", "--", "run"];
+    args.extend(["--thread-sweep", "--reprobe", "--force", "--json", &json]);
+    cargo(&args, rest)?;
+    let mut docs: Vec<String> = std::fs::read_dir(root.join(MACHINES_DIR))
+        .with_context(|| format!("cannot read {MACHINES_DIR}"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| p.display().to_string())
+        .collect();
+    docs.sort();
+    let mut args = vec!["run", "--release", "--bin", "shootout", "--", "report"];
+    args.extend(docs.iter().map(String::as_str));
+    args.extend(["--out", "reports"]);
+    cargo(&args, &[])?;
+    eprintln!(
+        "xtask: wrote {json} and the report in reports/ from {} documents",
+        docs.len()
+    );
+    Ok(())
+}
+
+/// `<vendor>-family<F>-model<M>` of this CPU (`amd-family25-model1`), from
+/// `/proc/cpuinfo`; `cpu` where it says nothing.
+fn cpu_slug() -> String {
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let field = |name: &str| {
+        info.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            (k.trim() == name).then(|| v.trim().to_string())
+        })
+    };
+    let vendor = match field("vendor_id").as_deref() {
+        Some("GenuineIntel") => "intel".to_string(),
+        Some("AuthenticAMD") => "amd".to_string(),
+        Some(v) => v.to_ascii_lowercase(),
+        None => return "cpu".into(),
+    };
+    match (field("cpu family"), field("model")) {
+        (Some(f), Some(m)) => format!("{vendor}-family{f}-model{m}"),
+        _ => vendor,
     }
 }
 

@@ -41,8 +41,10 @@ use model::{Criterion, ReportData};
 
 /// Where `cargo bench` leaves criterion's data, relative to the workspace.
 pub const DEFAULT_CRITERION_DIR: &str = "target/criterion";
-/// Where the report goes by default, relative to the workspace.
-pub const DEFAULT_OUT_DIR: &str = "reports";
+/// Where the report goes by default, relative to the workspace: a folder
+/// git ignores. The committed report in `reports/` is written only when
+/// asked for by name (`--out reports`, as `cargo xtask reference` does).
+pub const DEFAULT_OUT_DIR: &str = "target/shootout";
 /// The Markdown report's file name in the output folder.
 pub const REPORT_FILE: &str = "README.md";
 
