@@ -49,7 +49,7 @@ fn row(e: Entry<'_>) -> KernelRow {
             unavailable: None,
         },
         Entry::External(x) => {
-            let root = std::path::Path::new(crate::external::PROJECT_ROOT);
+            let root = crate::external::project_root();
             KernelRow {
                 name,
                 language,

@@ -16,9 +16,10 @@ use laplace_shootout::{external, fsutil, list, probe, progress, select, table};
 #[derive(Debug, Parser)]
 #[command(name = "shootout", version, about)]
 struct Cli {
-    /// Folder of external-kernel manifests (*.toml).
-    #[arg(long, global = true, value_name = "DIR", env = "SHOOTOUT_EXTERNAL_DIR", default_value = external::DEFAULT_DIR)]
-    external: PathBuf,
+    /// Folder of external-kernel manifests (*.toml) [default: kernels/external
+    /// of the checkout around the current folder]
+    #[arg(long, global = true, value_name = "DIR", env = "SHOOTOUT_EXTERNAL_DIR")]
+    external: Option<PathBuf>,
     /// Leave external kernels out (compiled kernels only).
     #[arg(long, global = true)]
     no_external: bool,
@@ -152,7 +153,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         if cli.no_external {
             Ok(Registry::compiled())
         } else {
-            Ok(Registry::load(&cli.external)?)
+            let dir = cli.external.clone().unwrap_or_else(external::default_dir);
+            Ok(Registry::load(&dir)?)
         }
     };
     match cli.command {

@@ -210,7 +210,7 @@ fn the_numpy_kernel_matches_the_jacobi_reference() {
     let required = std::env::var_os("SHOOTOUT_REQUIRE_PYTHON").is_some();
     let json = tmp("numpy").join("results.json");
     let out = shootout(
-        laplace_shootout::external::DEFAULT_DIR,
+        concat!(env!("CARGO_MANIFEST_DIR"), "/kernels/external"),
         &[
             "run",
             "--nx",

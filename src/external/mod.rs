@@ -28,11 +28,33 @@ use thiserror::Error;
 
 pub use manifest::{Manifest, well_formed};
 
-/// The folder `shootout` reads manifests from unless told otherwise.
-pub const DEFAULT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/kernels/external");
+/// The manifests' folder under the project root.
+pub const MANIFEST_DIR: &str = "kernels/external";
 
-/// The project root: relative runtime candidates (`.venv/bin/python`) are found here.
-pub const PROJECT_ROOT: &str = env!("CARGO_MANIFEST_DIR");
+/// The project root, found at run time: the nearest folder at or above the
+/// current one with a `Cargo.toml` and a `kernels/external/` folder, else
+/// the checkout the binary was built from (an installed binary run
+/// elsewhere). Relative runtime candidates (`.venv/bin/python`) are found
+/// here. Run time, not build time: a copied checkout that brought its
+/// `target/` along must use its own manifests and `.venv`.
+pub fn project_root() -> &'static Path {
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    ROOT.get_or_init(|| {
+        std::env::current_dir()
+            .ok()
+            .and_then(|here| {
+                here.ancestors()
+                    .find(|d| d.join("Cargo.toml").is_file() && d.join(MANIFEST_DIR).is_dir())
+                    .map(Path::to_path_buf)
+            })
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+    })
+}
+
+/// The folder `shootout` reads manifests from unless told otherwise.
+pub fn default_dir() -> PathBuf {
+    project_root().join(MANIFEST_DIR)
+}
 
 /// Seconds an invocation may run unless its manifest says otherwise.
 pub const DEFAULT_TIMEOUT_S: u64 = 600;
@@ -237,7 +259,7 @@ impl ExternalKernel {
                 "threads" => threads.to_string(),
                 rt => runtime::find(rt)
                     .ok_or_else(|| format!("unknown placeholder {{{rt}}}"))?
-                    .locate(Path::new(PROJECT_ROOT))?
+                    .locate(project_root())?
                     .display()
                     .to_string(),
             };
@@ -454,7 +476,7 @@ mod tests {
 
     #[test]
     fn shipped_manifests_load() {
-        let ks = load_dir(Path::new(DEFAULT_DIR), &[]).expect("shipped manifests");
+        let ks = load_dir(&default_dir(), &[]).expect("shipped manifests");
         assert!(ks.iter().any(|k| k.name == "python/array-numpy"));
         for k in &ks {
             assert!(well_formed(k.name), "{}", k.name);

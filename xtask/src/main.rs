@@ -265,11 +265,29 @@ fn cargo(args: &[&str], extra: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// The workspace this command works on, found at run time: the nearest
+/// folder at or above the current one whose `Cargo.toml` declares a
+/// `[workspace]` and has an `xtask/` beside it. Not the folder the binary
+/// was built in: a copied checkout that brought its `target/` along would
+/// otherwise be edited in the original's place. The build folder is the
+/// fallback outside any checkout.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+    let here = env::current_dir().ok();
+    here.as_deref().and_then(find_workspace).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap()
+            .to_path_buf()
+    })
+}
+
+/// The nearest workspace root at or above `start` (see [`workspace_root`]).
+fn find_workspace(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find_map(|dir| {
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+        let declares = manifest.lines().any(|l| l.trim() == "[workspace]");
+        (declares && dir.join("xtask").is_dir()).then(|| dir.to_path_buf())
+    })
 }
 
 /// A build requirement: how to detect it and which Debian package provides it.
@@ -451,7 +469,26 @@ fn glob_dirs(base: &str, prefix: &str, sub: &str) -> Vec<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::pass_through;
+    use super::*;
+
+    /// A copy of a checkout is found from inside it, not the checkout the
+    /// binary was built in; a folder outside any checkout finds nothing.
+    #[test]
+    fn the_workspace_is_the_one_around_the_current_folder() {
+        let copy = env::temp_dir().join(format!("xtask-ws-{}", std::process::id()));
+        let deep = copy.join("crates/some/src");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::create_dir_all(copy.join("xtask")).unwrap();
+        std::fs::write(
+            copy.join("Cargo.toml"),
+            "[package]\nname = \"x\"\n\n[workspace]\n",
+        )
+        .unwrap();
+        assert_eq!(find_workspace(&deep), Some(copy.clone()));
+        assert_eq!(find_workspace(&copy), Some(copy.clone()));
+        std::fs::remove_dir_all(&copy).unwrap();
+        assert_eq!(find_workspace(Path::new("/")), None);
+    }
 
     fn args(a: &[&str]) -> Vec<String> {
         a.iter().map(|s| s.to_string()).collect()

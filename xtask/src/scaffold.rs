@@ -62,7 +62,7 @@ pub fn command(root: &Path, args: &[String]) -> Result<()> {
     let scheme = scheme.as_deref().map(Scheme::parse).transpose()?;
     let plan = plan(root, &name, scheme)?;
     plan.apply(root)?;
-    println!("{}", plan.summary());
+    println!("{}", plan.summary(root));
     Ok(())
 }
 
@@ -655,20 +655,20 @@ impl Plan {
     }
 
     /// What was written and what to do next.
-    pub fn summary(&self) -> String {
+    pub fn summary(&self, root: &Path) -> String {
         let mut s = format!("scaffolded {} ({}):\n", self.name, self.scheme.kebab());
         for (rel, _) in &self.create {
-            writeln!(s, "  created {rel}").unwrap();
+            writeln!(s, "  created {}", root.join(rel).display()).unwrap();
         }
         for (rel, _, _) in &self.edit {
-            writeln!(s, "  edited  {rel}").unwrap();
+            writeln!(s, "  edited  {}", root.join(rel).display()).unwrap();
         }
         s.push_str(
             "\nThe template is a correct, plain implementation: it already passes verification.\n\
              Next: make it the kernel you meant (keep the comment at the top true), then\n  \
              cargo test --test verify        # against the reference, at 1e-12\n  \
              cargo run --bin shootout -- list\n  \
-             cargo xtask run -- --kernels ",
+             cargo xtask run -- --kernels =",
         );
         s.push_str(&self.name);
         s.push_str("\nSee CONTRIBUTING.md for what a reviewer checks.");
