@@ -2,8 +2,10 @@
 //! in-cache to out-of-cache, through the registry (no per-kernel code).
 //!
 //! Benchmark ids read `laplace/<kernel>/<nx>x<ny>` (e.g. `laplace/c/loop/100x100`),
-//! so `cargo bench -- c/` runs the C kernels and `cargo bench -- 100x100` one
-//! size. Throughput is interior updates per call: criterion's elements/s is
+//! so `cargo bench -- c/` runs the C kernels, `cargo bench -- 100x100` one
+//! size and `cargo bench -- c/array/100x100` one benchmark. A filter that
+//! matches no id is said on standard error (criterion itself runs nothing
+//! and exits 0). Throughput is interior updates per call: criterion's elements/s is
 //! lattice updates per second (divide by 1e6 for MLUP/s).
 //!
 //! Each measured call starts from a fresh initial grid; only the kernel call
@@ -21,7 +23,67 @@ use laplace_shootout::registry::KERNELS;
 /// in L2, 1000x1000 (16 MB) in L3 at best, 4000x4000 (256 MB) in memory.
 const SIZES: [(usize, usize); 3] = [(100, 2000), (1000, 20), (4000, 2)];
 
+/// Every benchmark id, in run order.
+fn ids() -> Vec<String> {
+    SIZES
+        .iter()
+        .flat_map(|(n, _)| {
+            KERNELS
+                .iter()
+                .map(move |k| format!("laplace/{}/{n}x{n}", k.name))
+        })
+        .collect()
+}
+
+/// Criterion's options that take a value: the word after them is no filter.
+const VALUE_OPTIONS: [&str; 14] = [
+    "--save-baseline",
+    "--baseline",
+    "--baseline-lenient",
+    "--load-baseline",
+    "--profile-time",
+    "--sample-size",
+    "--warm-up-time",
+    "--measurement-time",
+    "--nresamples",
+    "--noise-threshold",
+    "--confidence-level",
+    "--significance-level",
+    "--plotting-backend",
+    "--color",
+];
+
+/// The filter on the command line, if any: the first word that is neither
+/// an option nor an option's value.
+fn filter(args: &[String]) -> Option<&str> {
+    let mut words = args.iter().skip(1);
+    while let Some(w) = words.next() {
+        if VALUE_OPTIONS.contains(&w.as_str()) {
+            words.next();
+        } else if !w.starts_with('-') {
+            return Some(w);
+        }
+    }
+    None
+}
+
+/// Warns when a plain filter (no regular-expression syntax) matches no id.
+fn warn_if_nothing_matches() {
+    let args: Vec<String> = std::env::args().collect();
+    let Some(f) = filter(&args) else {
+        return;
+    };
+    let regex = f.contains(['^', '$', '(', '[', '|', '*', '+', '?', '\\', '{']);
+    if !regex && !ids().iter().any(|id| id.contains(f)) {
+        eprintln!(
+            "laplace-shootout benches: no benchmark id contains `{f}`, so none runs; ids read \
+             laplace/<kernel>/<size>, e.g. `cargo bench -- c/array/100x100`"
+        );
+    }
+}
+
 fn kernels(c: &mut Criterion) {
+    warn_if_nothing_matches();
     eprintln!(
         "laplace-shootout benches: {}, target-cpu={}, opt-level={}, {} profile",
         provenance::RUSTC,
