@@ -52,6 +52,10 @@ enum Command {
         #[arg(long, default_value = laplace_report::DEFAULT_OUT_DIR)]
         out: PathBuf,
     },
+    /// Verify the selected compiled kernels on one problem, without timing:
+    /// by default a non-square grid larger than any kernel's block or strip
+    /// in both directions.
+    Verify(VerifyArgs),
     /// Measure this machine's limits (FP latency and throughput, clock,
     /// memory and L2 bandwidth) and cache them for `run`.
     Probe {
@@ -62,6 +66,32 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Debug, Args)]
+struct VerifyArgs {
+    /// Compiled kernels to verify: a substring or glob of the name, or
+    /// `=NAME` for exactly one; repeatable (default: all).
+    #[arg(long = "kernels", value_name = "PATTERN")]
+    kernels: Vec<String>,
+    /// Grid rows.
+    #[arg(long, default_value_t = 301)]
+    nx: usize,
+    /// Grid columns (default above `rust/array-tblock`'s 1024-column strips).
+    #[arg(long, default_value_t = 1100)]
+    ny: usize,
+    /// Sweeps (default one more than `rust/array-tblock`'s 24 per pass).
+    #[arg(long, default_value_t = 25)]
+    iters: usize,
+    /// Grid spacing along rows.
+    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true)]
+    dx: f64,
+    /// Grid spacing along columns.
+    #[arg(long, default_value_t = 0.13, allow_negative_numbers = true)]
+    dy: f64,
+    /// Threads for parallel kernels (default: all logical cores).
+    #[arg(long)]
+    threads: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -175,6 +205,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             report(results, criterion, out)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Verify(args) => verify(&args),
         Command::Probe { json, force } => {
             if let Some(path) = &json {
                 fsutil::check_new_file(path, force)?;
@@ -189,6 +220,37 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `shootout verify`: every selected compiled kernel against the reference
+/// of its scheme; exit code 1 if any fails.
+fn verify(args: &VerifyArgs) -> Result<ExitCode> {
+    let problem = Problem::new(args.nx, args.ny, args.dx, args.dy, args.iters)?;
+    let kernels = laplace_shootout::registry::KERNELS;
+    let chosen = select::select(kernels, |k| k.name, &args.kernels)?;
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    println!("verifying {} kernels on {problem}", chosen.len());
+    let mut failed = 0;
+    for k in chosen.into_iter().map(|i| &kernels[i]) {
+        match laplace_core::verify::verify(k, &problem, threads) {
+            Ok(v) => println!(
+                "ok      {:<26} max |diff| {:.1e} (tolerance {:.0e})",
+                k.name, v.diff.max_abs, k.tolerance
+            ),
+            Err(e) => {
+                failed += 1;
+                println!("FAILED  {e}");
+            }
+        }
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{failed} kernels failed verification");
+        ExitCode::from(1)
+    })
 }
 
 /// Renders the report and says where it went.

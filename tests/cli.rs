@@ -392,6 +392,27 @@ fn run_with_report_writes_the_charts() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `shootout verify`: verification without timing, on a grid of the user's.
+#[test]
+fn verify_checks_the_selected_kernels_without_timing() {
+    let out = shootout(&[
+        "verify",
+        "--kernels",
+        "=c/array",
+        "--kernels",
+        "=rust/array-tblock",
+    ]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("verifying 2 kernels on 301x1100, 25 sweeps"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches("\nok ").count(), 2, "{stdout}");
+    let none = shootout(&["verify", "--kernels", "=c/nothing"]);
+    assert_eq!(none.status.code(), Some(2));
+}
+
 /// `SHOOTOUT_PORTABLE=1`: every kernel verifies on its portable path and
 /// says so.
 #[test]

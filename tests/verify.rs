@@ -45,6 +45,35 @@ fn failures(kernels: &[Kernel]) -> Vec<VerifyError> {
     failed
 }
 
+/// Shapes beyond any kernel's block, strip or vector in one direction or
+/// both (`rust/array-tblock`: 1024-column strips, 24 sweeps per pass), with
+/// a few sweeps each: an off-by-one at a tile edge shows here.
+const LARGE: [(usize, usize); 3] = [(13, 1100), (531, 29), (301, 517)];
+
+#[test]
+fn every_registered_kernel_matches_its_reference_on_large_non_square_grids() {
+    let mut failed = Vec::new();
+    for (nx, ny) in LARGE {
+        for iters in [1, 3, 25] {
+            let p = Problem::new(nx, ny, 0.1, 0.13, iters).unwrap();
+            for scheme in Scheme::ALL {
+                let want = reference::solve(scheme, &p).unwrap();
+                for k in KERNELS.iter().filter(|k| k.scheme == scheme) {
+                    if let Err(e) = verify_against(k, &p, 2, &want) {
+                        failed.push(e.to_string());
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} failures:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
+
 #[test]
 fn every_registered_kernel_matches_its_reference() {
     assert!(KERNELS.len() >= 6);
