@@ -5,7 +5,9 @@
 //! independently (so dx != dy almost always), a relaxation factor in
 //! (0.1, 1.95) or the default, and 1 to 4 threads for parallel kernels.
 //! `tests/verify.rs` covers fixed problems; this covers the ones nobody
-//! thought of. `PROPTEST_CASES=1000 cargo test --test properties` searches
+//! thought of. A second property draws long thin grids (one side 900..1400,
+//! past any kernel's block or strip, the other 3..24) with a few sweeps,
+//! where an off-by-one at a tile edge shows. `PROPTEST_CASES=1000 cargo test --test properties` searches
 //! harder.
 
 use laplace_core::verify::verify_against;
@@ -28,6 +30,33 @@ fn problems() -> impl Strategy<Value = (Problem, usize)> {
             let p = Problem::new(nx, ny, dx, dy, iters).expect("ranges give valid problems");
             (Problem { omega, ..p }, threads)
         })
+}
+
+/// A long thin problem: one side 900..1400 (mostly past rust/array-tblock's
+/// 1024-column strips), the other 3..24, 1..6 sweeps.
+fn wide_problems() -> impl Strategy<Value = Problem> {
+    (900usize..1400, 3usize..24, 1usize..6, any::<bool>()).prop_map(|(long, short, iters, rows)| {
+        let (nx, ny) = if rows { (long, short) } else { (short, long) };
+        Problem::new(nx, ny, 0.1, 0.13, iters).expect("valid problem")
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 12,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn every_kernel_matches_on_long_thin_grids(problem in wide_problems()) {
+        for scheme in Scheme::ALL {
+            let want = reference::solve(scheme, &problem).expect("valid problem");
+            for k in KERNELS.iter().filter(|k| k.scheme == scheme) {
+                let result = verify_against(k, &problem, 2, &want);
+                prop_assert!(result.is_ok(), "{}", result.unwrap_err());
+            }
+        }
+    }
 }
 
 proptest! {
