@@ -126,11 +126,18 @@ pub fn render(doc: &ResultsDoc, baseline: &str) -> String {
             );
         }
     }
-    if doc.results.iter().any(|r| r.external.is_some()) {
+    let external: Vec<&str> = doc
+        .results
+        .iter()
+        .filter(|r| r.external.is_some())
+        .map(|r| r.kernel.as_str())
+        .collect();
+    if !external.is_empty() {
         let _ = writeln!(
             out,
-            "external kernels (python/...) time their own sweep loop and report it; \
-             the wall time of each whole process is in --json (external.process_median_s)"
+            "external kernels ({}) time their own sweep loop and report it; \
+             the wall time of each whole process is in --json (external.process_median_s)",
+            external.join(", ")
         );
     }
     for r in &doc.results {

@@ -253,3 +253,47 @@ fn the_numpy_kernel_matches_the_jacobi_reference() {
     assert!(stdout.contains("python/loop*"), "{stdout}");
     assert!(Path::new(&json).is_file());
 }
+
+/// The JavaScript example kernel: verified where Node.js is on `PATH` (it
+/// is on this project's machines, CI's included), unavailable otherwise.
+#[test]
+fn the_javascript_kernel_matches_the_jacobi_reference_where_node_runs() {
+    let json = tmp("js").join("results.json");
+    let out = shootout(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/kernels/external"),
+        &[
+            "run",
+            "--nx",
+            "23",
+            "--ny",
+            "41",
+            "--iters",
+            "57",
+            "--dy",
+            "0.13",
+            "--repeat",
+            "1",
+            "--no-probe",
+            "--kernels",
+            "=js/array",
+            "--json",
+            json.to_str().unwrap(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let doc: ResultsDoc = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let js = result(&doc, "js/array");
+    let node = laplace_shootout::external::runtime::on_path("node").is_some();
+    if node {
+        assert!(js.verified, "{js:?}");
+        assert_eq!(
+            js.max_abs_diff,
+            Some(0.0),
+            "the same operations as the reference"
+        );
+        assert!(js.compiler.contains("Node.js"), "{}", js.compiler);
+    } else {
+        assert!(js.unavailable.is_some(), "{js:?}");
+    }
+}

@@ -90,7 +90,12 @@ impl Lang {
         Lang::ALL
             .into_iter()
             .find(|l| l.name() == s)
-            .with_context(|| format!("unknown language `{s}`: one of rust, c, fortran"))
+            .with_context(|| {
+                format!(
+                    "unknown language `{s}`: one of rust, c, fortran; a kernel in any other \
+                     language is an external kernel (docs/external-kernels.md)"
+                )
+            })
     }
 
     /// The name's prefix, e.g. `c`.

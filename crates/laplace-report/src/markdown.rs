@@ -600,7 +600,8 @@ fn external_notes(md: &mut String, data: &ReportData) {
     );
     if external {
         md.push_str(
-            "External kernels (`python/...`) run in their own process and time their own sweep \
+            "External kernels (programs in languages Cargo does not build, run through \
+             `kernels/external/`) run in their own process and time their own sweep \
              loop, after any compilation or JIT warm-up; the runner cannot time inside another \
              process fairly. Every invocation is verified. The wall time of each whole process \
              (start-up, imports, I/O) is in `results.json` as `external.process_median_s`.\n\n",
