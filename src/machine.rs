@@ -79,25 +79,7 @@ pub fn cpu_model() -> String {
 
 /// Vendor, family, model and stepping from `/proc/cpuinfo` (x86 only).
 pub fn cpu_signature() -> Option<CpuSignature> {
-    parse_signature(&std::fs::read_to_string("/proc/cpuinfo").ok()?)
-}
-
-/// The signature of the first processor in a `/proc/cpuinfo` text.
-fn parse_signature(cpuinfo: &str) -> Option<CpuSignature> {
-    let first = cpuinfo.split("\n\n").next()?;
-    let field = |name: &str| {
-        first.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            (k.trim() == name).then(|| v.trim().to_string())
-        })
-    };
-    let number = |name: &str| field(name)?.parse::<u32>().ok();
-    Some(CpuSignature {
-        vendor: field("vendor_id")?,
-        family: number("cpu family")?,
-        model: number("model")?,
-        stepping: number("stepping")?,
-    })
+    CpuSignature::from_cpuinfo(&std::fs::read_to_string("/proc/cpuinfo").ok()?)
 }
 
 /// The SIMD extensions the kernels (and the compilers at `-march=native`)
@@ -183,18 +165,6 @@ pub fn format_utc(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_the_signature() {
-        let text = "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 167\n\
-                    model name\t: Intel(R) Xeon(R) Processor\nstepping\t: 1\n\nprocessor\t: 1\n";
-        let sig = parse_signature(text).unwrap();
-        assert_eq!(
-            sig.to_string(),
-            "GenuineIntel family 6 model 167 stepping 1"
-        );
-        assert_eq!(parse_signature("processor : 0\n"), None);
-    }
 
     #[test]
     fn isa_is_in_fixed_order_and_never_empty_on_x86_64() {

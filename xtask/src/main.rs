@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result, bail};
+use laplace_core::results::CpuSignature;
 
 mod python;
 mod sanitize;
@@ -165,26 +166,11 @@ fn reference(rest: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// `<vendor>-family<F>-model<M>` of this CPU (`amd-family25-model1`), from
-/// `/proc/cpuinfo`; `cpu` where it says nothing.
+/// The file name of this CPU's document in `reports/machines/`
+/// ([`CpuSignature::file_stem`]); `cpu` where `/proc/cpuinfo` says nothing.
 fn cpu_slug() -> String {
     let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let field = |name: &str| {
-        info.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            (k.trim() == name).then(|| v.trim().to_string())
-        })
-    };
-    let vendor = match field("vendor_id").as_deref() {
-        Some("GenuineIntel") => "intel".to_string(),
-        Some("AuthenticAMD") => "amd".to_string(),
-        Some(v) => v.to_ascii_lowercase(),
-        None => return "cpu".into(),
-    };
-    match (field("cpu family"), field("model")) {
-        (Some(f), Some(m)) => format!("{vendor}-family{f}-model{m}"),
-        _ => vendor,
-    }
+    CpuSignature::from_cpuinfo(&info).map_or_else(|| "cpu".into(), |s| s.file_stem())
 }
 
 /// Splits `--with-python` off the arguments; the rest go to the command.

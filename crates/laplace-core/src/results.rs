@@ -78,6 +78,37 @@ pub struct CpuSignature {
     pub stepping: u32,
 }
 
+impl CpuSignature {
+    /// The signature of the first processor in a `/proc/cpuinfo` text.
+    pub fn from_cpuinfo(cpuinfo: &str) -> Option<CpuSignature> {
+        let first = cpuinfo.split("\n\n").next()?;
+        let field = |name: &str| {
+            first.lines().find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                (k.trim() == name).then(|| v.trim().to_string())
+            })
+        };
+        let number = |name: &str| field(name)?.parse::<u32>().ok();
+        Some(CpuSignature {
+            vendor: field("vendor_id")?,
+            family: number("cpu family")?,
+            model: number("model")?,
+            stepping: number("stepping")?,
+        })
+    }
+
+    /// `<vendor>-family<F>-model<M>` (`amd-family25-model1`): the file name,
+    /// without `.json`, of this CPU's document in `reports/machines/`.
+    pub fn file_stem(&self) -> String {
+        let vendor = match self.vendor.as_str() {
+            "GenuineIntel" => "intel".to_string(),
+            "AuthenticAMD" => "amd".to_string(),
+            other => other.to_ascii_lowercase(),
+        };
+        format!("{vendor}-family{}-model{}", self.family, self.model)
+    }
+}
+
 impl std::fmt::Display for CpuSignature {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -558,6 +589,24 @@ pub struct OpTimes {
     pub fma: Option<f64>,
     /// `div`.
     pub div: Option<f64>,
+}
+
+#[cfg(test)]
+mod signature_tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_signature_and_names_the_file() {
+        let text = "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 167\n\
+                    model name\t: Intel(R) Xeon(R) Processor\nstepping\t: 1\n\nprocessor\t: 1\n";
+        let sig = CpuSignature::from_cpuinfo(text).unwrap();
+        assert_eq!(
+            sig.to_string(),
+            "GenuineIntel family 6 model 167 stepping 1"
+        );
+        assert_eq!(sig.file_stem(), "intel-family6-model167");
+        assert_eq!(CpuSignature::from_cpuinfo("processor : 0\n"), None);
+    }
 }
 
 #[cfg(test)]
