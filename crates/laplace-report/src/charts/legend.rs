@@ -1,0 +1,111 @@
+//! The one legend of the charts: swatches with a name, laid out left to
+//! right and wrapped within a width.
+
+use plotters::prelude::*;
+
+use super::{Area, LEFT, fast_math_mark, font, hatched, marker, text};
+use crate::style;
+
+/// A legend swatch.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Swatch {
+    /// A filled square.
+    Solid(RGBColor),
+    /// A hatched square (failed kernels).
+    Hatched,
+    /// A short thick line (a data series).
+    Line(RGBColor),
+    /// A square with the fast-math mark.
+    FastMath,
+    /// An outlined box ending in a tick (a kernel's bound).
+    Bound,
+    /// The `k`-th [`marker`] shape in a colour (a machine).
+    Marker(usize, RGBColor),
+}
+
+/// Height of the legend rows that [`legend_row`] draws for `entries` in `width`.
+pub(crate) fn legend_height(entries: &[(Swatch, String)], width: u32) -> u32 {
+    let (mut x, mut rows) = (0u32, 1u32);
+    for (swatch, name) in entries {
+        let w = entry_width(*swatch, name);
+        if x > 0 && x + w > width {
+            x = 0;
+            rows += 1;
+        }
+        x += w;
+    }
+    rows * style::LEGEND_ROW
+}
+
+fn swatch_width(swatch: Swatch) -> u32 {
+    match swatch {
+        Swatch::Line(_) | Swatch::Bound => 2 * style::SWATCH,
+        _ => style::SWATCH,
+    }
+}
+
+fn entry_width(swatch: Swatch, name: &str) -> u32 {
+    swatch_width(swatch) + 6 + style::text_width(name, style::LABEL_SIZE) + 22
+}
+
+/// Draws legend entries left to right from `(x, y)`, wrapping within `width`.
+/// Returns the height used.
+pub(crate) fn legend_row(
+    area: &Area<'_>,
+    entries: &[(Swatch, String)],
+    (x, y): (i32, i32),
+    width: u32,
+) -> Result<u32, DrawingAreaErrorKind<std::io::Error>> {
+    let sw = style::SWATCH as i32;
+    let row = style::LEGEND_ROW as i32;
+    let (mut cx, mut cy) = (x, y);
+    let label = font(style::LABEL_SIZE, style::INK, LEFT, false);
+    for (swatch, name) in entries {
+        let w = entry_width(*swatch, name) as i32;
+        if cx > x && cx + w > x + width as i32 {
+            cx = x;
+            cy += row;
+        }
+        let top = cy + (row - sw) / 2;
+        match swatch {
+            Swatch::Solid(c) => area.draw(&Rectangle::new(
+                [(cx, top), (cx + sw, top + sw)],
+                c.filled(),
+            ))?,
+            Swatch::Hatched => hatched(
+                area,
+                (cx, top),
+                (cx + sw, top + sw),
+                style::FAILED_FILL,
+                style::FAILED_INK,
+            )?,
+            Swatch::Line(c) => area.draw(&PathElement::new(
+                vec![(cx, cy + row / 2), (cx + 2 * sw, cy + row / 2)],
+                c.stroke_width(3),
+            ))?,
+            Swatch::FastMath => {
+                area.draw(&Rectangle::new(
+                    [(cx, top), (cx + sw, top + sw)],
+                    style::FAST_MATH_SWATCH.filled(),
+                ))?;
+                fast_math_mark(area, (cx, top), (cx + sw, top + sw))?;
+            }
+            Swatch::Bound => {
+                let (x1, bar) = (cx + 2 * sw - 3, sw / 4);
+                area.draw(&Rectangle::new(
+                    [(cx, top + bar), (x1, top + sw - bar)],
+                    style::MUTED.stroke_width(1),
+                ))?;
+                area.draw(&PathElement::new(
+                    vec![(x1, top - 1), (x1, top + sw + 1)],
+                    style::BOUND_INK.stroke_width(style::BOUND_TICK),
+                ))?;
+            }
+            Swatch::Marker(k, c) => marker(area, *k, (cx + sw / 2, cy + row / 2), *c)?,
+        }
+        let sw_w = swatch_width(*swatch) as i32;
+        text(area, name, (cx + sw_w + 6, cy + row / 2), &label)?;
+        cx += w;
+    }
+    Ok((cy - y + row) as u32)
+}
