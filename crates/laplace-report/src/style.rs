@@ -90,6 +90,14 @@ pub const PLOT_HEIGHT: u32 = 420;
 pub const LEGEND_COLUMN: u32 = 210;
 /// Line width of data series.
 pub const LINE_WIDTH: u32 = 2;
+/// Line width of an emphasised series (the best kernel of a language in a
+/// scaling panel).
+pub const EMPHASIS_LINE_WIDTH: u32 = 3;
+/// Line width of a de-emphasised series.
+pub const FAINT_LINE_WIDTH: u32 = 1;
+/// How much of its language colour a de-emphasised series keeps, mixed
+/// into the background (0 = invisible, 1 = full colour).
+pub const FAINT_MIX: f64 = 0.35;
 /// Radius of series markers.
 pub const MARKER: u32 = 4;
 

@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{Area, LEFT, fast_math_mark, font, hatched, marker, text};
+use super::{Area, LEFT, dashed, fast_math_mark, font, hatched, marker, text};
 use crate::style;
 
 /// A legend swatch.
@@ -21,6 +21,11 @@ pub(crate) enum Swatch {
     Bound,
     /// The `k`-th [`marker`] shape in a colour (a machine).
     Marker(usize, RGBColor),
+    /// A short line through the `k`-th [`marker`] shape (a series with
+    /// markers at its points).
+    LineMarker(usize, RGBColor),
+    /// A short dashed line (a reference line).
+    Dashed(RGBColor),
 }
 
 /// Height of the legend rows that [`legend_row`] draws for `entries` in `width`.
@@ -39,7 +44,9 @@ pub(crate) fn legend_height(entries: &[(Swatch, String)], width: u32) -> u32 {
 
 fn swatch_width(swatch: Swatch) -> u32 {
     match swatch {
-        Swatch::Line(_) | Swatch::Bound => 2 * style::SWATCH,
+        Swatch::Line(_) | Swatch::Bound | Swatch::LineMarker(..) | Swatch::Dashed(_) => {
+            2 * style::SWATCH
+        }
         _ => style::SWATCH,
     }
 }
@@ -102,6 +109,19 @@ pub(crate) fn legend_row(
                 ))?;
             }
             Swatch::Marker(k, c) => marker(area, *k, (cx + sw / 2, cy + row / 2), *c)?,
+            Swatch::LineMarker(k, c) => {
+                area.draw(&PathElement::new(
+                    vec![(cx, cy + row / 2), (cx + 2 * sw, cy + row / 2)],
+                    c.stroke_width(style::LINE_WIDTH),
+                ))?;
+                marker(area, *k, (cx + sw, cy + row / 2), *c)?;
+            }
+            Swatch::Dashed(c) => dashed(
+                area,
+                (cx, cy + row / 2),
+                (cx + 2 * sw, cy + row / 2),
+                c.stroke_width(2),
+            )?,
         }
         let sw_w = swatch_width(*swatch) as i32;
         text(area, name, (cx + sw_w + 6, cy + row / 2), &label)?;

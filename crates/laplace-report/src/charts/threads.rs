@@ -4,8 +4,8 @@
 
 use plotters::prelude::*;
 
-use super::{Area, Chart, DrawResult, Drawn, LEFT, Scale, Ticked, font, marker, text};
-use crate::model::{ReportData, Run, join_and, thousands};
+use super::{Chart, Drawn, Scale, Swatch, Ticked, font, legend_height, legend_row, marker};
+use crate::model::{ReportData, Run, cpu_text, join_and, thousands};
 use crate::{ReportError, style};
 
 /// The threads chart.
@@ -29,62 +29,62 @@ impl Series {
         Some((last.1 / first.1, last.0))
     }
 
-    /// The legend text: the name, and the speed-up at the most threads
-    /// (`3.1x at 16`) if there are several points.
-    fn legend(&self) -> (String, Option<String>) {
-        let speedup = match self.speedup() {
-            Some((s, t)) if self.points.len() > 1 => Some(format!(
-                "{}x at {}",
+    /// The legend text: the name, then the speed-up at the most threads
+    /// (`name: 3.1x at 16`) if there are several points.
+    fn legend(&self) -> String {
+        match self.speedup() {
+            Some((s, t)) if self.points.len() > 1 => format!(
+                "{}: {}x at {}",
+                self.name,
                 crate::model::sig(s, 2),
                 t as usize
-            )),
-            _ => None,
-        };
-        (self.name.clone(), speedup)
-    }
-}
-
-/// A legend entry as drawn: one row `name: speed-up` when it fits the
-/// column, else the name with the speed-up on a second row.
-struct Entry {
-    rows: Vec<String>,
-}
-
-impl Entry {
-    fn new((name, speedup): (String, Option<String>), width: u32) -> Entry {
-        let rows = match speedup {
-            None => vec![name],
-            Some(s) => {
-                let one = format!("{name}: {s}");
-                if style::text_width(&one, style::LABEL_SIZE) + 44 <= width {
-                    vec![one]
-                } else {
-                    vec![name, s]
-                }
-            }
-        };
-        Entry { rows }
+            ),
+            _ => self.name.clone(),
+        }
     }
 }
 
 fn collect(runs: &[&Run]) -> Vec<Series> {
     let mut machines: Vec<(&str, &str)> = runs
         .iter()
-        .map(|r| (r.doc.provenance.host.as_str(), r.doc.provenance.cpu.as_str()))
+        .map(|r| {
+            (
+                r.doc.provenance.host.as_str(),
+                r.doc.provenance.cpu.as_str(),
+            )
+        })
         .collect();
     machines.sort_unstable();
     machines.dedup();
     let many = runs.len() > 1;
+    // Runs of several machines are told apart by host when that names each
+    // run, else by CPU (hosts of cloud machines are often all alike), else
+    // by their label.
+    let distinct = |f: &dyn Fn(&Run) -> String| {
+        let mut v: Vec<String> = runs.iter().map(|r| f(r)).collect();
+        v.sort_unstable();
+        v.dedup();
+        v.len() == runs.len()
+    };
+    let host = |run: &Run| run.doc.provenance.host.clone();
+    let cpu = |run: &Run| cpu_text(&run.doc.provenance);
     let label = |run: &Run| {
-        if machines.len() > 1 {
-            run.doc.provenance.host.clone()
+        if machines.len() > 1 && distinct(&host) {
+            host(run)
+        } else if machines.len() > 1 && distinct(&cpu) {
+            cpu(run)
         } else {
             run.label.clone()
         }
     };
     let mut out: Vec<Series> = Vec::new();
     for run in runs {
-        for r in run.doc.results.iter().filter(|r| !r.thread_scaling.is_empty()) {
+        for r in run
+            .doc
+            .results
+            .iter()
+            .filter(|r| !r.thread_scaling.is_empty())
+        {
             let mut points: Vec<(f64, f64)> = r
                 .thread_scaling
                 .iter()
@@ -124,7 +124,11 @@ fn thread_ticks(max: f64) -> Vec<f64> {
         step *= 2;
     }
     let mut ticks = vec![1.0];
-    ticks.extend((1..=max / step).map(|k| (k * step) as f64).filter(|t| *t > 1.0));
+    ticks.extend(
+        (1..=max / step)
+            .map(|k| (k * step) as f64)
+            .filter(|t| *t > 1.0),
+    );
     ticks
 }
 
@@ -191,28 +195,25 @@ fn draw(series: &[Series]) -> Result<String, ReportError> {
     }
     .with_headroom(0.08);
 
-    let texts: Vec<(String, Option<String>)> = series.iter().map(Series::legend).collect();
-    let legend_w = texts
-        .iter()
-        .map(|(name, s)| {
-            let one = match s {
-                Some(s) => format!("{name}: {s}"),
-                None => name.clone(),
-            };
-            style::text_width(&one, style::LABEL_SIZE) + 44
-        })
-        .chain(std::iter::once(
-            style::text_width("ideal linear scaling", style::LABEL_SIZE) + 44,
-        ))
-        .max()
-        .unwrap_or(0)
-        .clamp(style::LEGEND_COLUMN, 320);
-    let legend: Vec<Entry> = texts.into_iter().map(|t| Entry::new(t, legend_w)).collect();
-    let legend_rows: usize = legend.iter().map(|e| e.rows.len()).sum();
-    let plot_w = style::WIDTH - legend_w;
-    let top = style::MARGIN + style::TITLE_BAND;
-    let legend_h = (legend_rows as u32 + 1) * style::LEGEND_ROW + 2 * style::MARGIN;
-    let plot_h = (style::PLOT_HEIGHT + style::X_LABEL_AREA).max(legend_h);
+    // The shared legend, above the plot: one entry per kernel, shaded and
+    // marked as its line, then the ideal line.
+    let mut legend: Vec<(Swatch, String)> = Vec::new();
+    let mut colours: Vec<(usize, RGBColor)> = Vec::new();
+    for (k, s) in series.iter().enumerate() {
+        let within = if k > 0 && series[k - 1].language == s.language {
+            colours[k - 1].0 + 1
+        } else {
+            0
+        };
+        let colour = style::shade(style::language_colour(&s.language), within);
+        colours.push((within, colour));
+        legend.push((Swatch::LineMarker(within, colour), s.legend()));
+    }
+    legend.push((Swatch::Dashed(style::MUTED), "ideal linear scaling".into()));
+    let legend_w = style::WIDTH - 2 * style::MARGIN;
+    let legend_h = legend_height(&legend, legend_w);
+    let top = style::MARGIN + style::TITLE_BAND + legend_h + 6;
+    let plot_h = style::PLOT_HEIGHT + style::X_LABEL_AREA;
     let height = top + plot_h + style::MARGIN;
 
     super::svg(FILE, (style::WIDTH, height), |root| {
@@ -221,7 +222,16 @@ fn draw(series: &[Series]) -> Result<String, ReportError> {
             "Speed against threads",
             "MLUP/s of each parallel kernel at 1, 2, ... threads; dashed: ideal linear scaling.",
         )?;
-        let area = root.clone().shrink((0, top), (plot_w, plot_h));
+        legend_row(
+            root,
+            &legend,
+            (
+                style::MARGIN as i32,
+                (style::MARGIN + style::TITLE_BAND) as i32,
+            ),
+            legend_w,
+        )?;
+        let area = root.clone().shrink((0, top), (style::WIDTH, plot_h));
         let mut chart = ChartBuilder::on(&area)
             .margin(style::MARGIN)
             .x_label_area_size(style::X_LABEL_AREA)
@@ -236,20 +246,16 @@ fn draw(series: &[Series]) -> Result<String, ReportError> {
             .label_style(font(style::LABEL_SIZE, style::INK, super::CENTRE, false))
             .x_desc("threads")
             .y_desc("MLUP/s")
-            .axis_desc_style(font(style::AXIS_TITLE_SIZE, style::INK, super::CENTRE, false))
+            .axis_desc_style(font(
+                style::AXIS_TITLE_SIZE,
+                style::INK,
+                super::CENTRE,
+                false,
+            ))
             .draw()?;
 
         let y_top = y.axis_range().end;
-        let row = style::LEGEND_ROW as i32;
-        let mut legend_y = (top + style::MARGIN) as i32;
-        let mut within_language = 0;
-        for (k, s) in series.iter().enumerate() {
-            if k > 0 && series[k - 1].language == s.language {
-                within_language += 1;
-            } else {
-                within_language = 0;
-            }
-            let colour = style::shade(style::language_colour(&s.language), within_language);
+        for (s, (shape, colour)) in series.iter().zip(colours) {
             // Ideal scaling from the fewest-threads point, cut at the top of
             // the plot.
             let (t0, m0) = s.points[0];
@@ -268,63 +274,11 @@ fn draw(series: &[Series]) -> Result<String, ReportError> {
                 colour.stroke_width(style::LINE_WIDTH),
             ))?;
             for p in &s.points {
-                marker(root, within_language, chart.backend_coord(p), colour)?;
+                marker(root, shape, chart.backend_coord(p), colour)?;
             }
-            legend_entry(
-                root,
-                &legend[k],
-                within_language,
-                colour,
-                (plot_w as i32, legend_y),
-                legend_w,
-            )?;
-            legend_y += legend[k].rows.len() as i32 * row;
         }
-        let mid = legend_y + row / 2;
-        let x = plot_w as i32;
-        super::dashed(
-            root,
-            (x + 4, mid),
-            (x + 30, mid),
-            style::MUTED.stroke_width(2),
-        )?;
-        text(
-            root,
-            "ideal linear scaling",
-            (x + 38, mid),
-            &font(style::LABEL_SIZE, style::INK, LEFT, false),
-        )
+        Ok(())
     })
-}
-
-/// A legend entry: a short line with the series' marker, then its text, a
-/// second row (the speed-up) in the secondary colour.
-fn legend_entry(
-    root: &Area<'_>,
-    entry: &Entry,
-    shape: usize,
-    colour: RGBColor,
-    (x, y): (i32, i32),
-    width: u32,
-) -> DrawResult {
-    let row = style::LEGEND_ROW as i32;
-    let mid = y + row / 2;
-    root.draw(&PathElement::new(
-        vec![(x + 4, mid), (x + 30, mid)],
-        colour.stroke_width(style::LINE_WIDTH),
-    ))?;
-    marker(root, shape, (x + 17, mid), colour)?;
-    for (k, line) in entry.rows.iter().enumerate() {
-        let line = super::fit(line, width.saturating_sub(44), style::LABEL_SIZE);
-        let ink = if k == 0 { style::INK } else { style::MUTED };
-        text(
-            root,
-            &line,
-            (x + 38, mid + k as i32 * row),
-            &font(style::LABEL_SIZE, ink, LEFT, false),
-        )?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -334,8 +288,14 @@ mod tests {
     #[test]
     fn thread_ticks_stay_few_and_whole() {
         assert_eq!(thread_ticks(2.0), [1.0, 2.0]);
-        assert_eq!(thread_ticks(16.0), [1.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0, 16.0]);
+        assert_eq!(
+            thread_ticks(16.0),
+            [1.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0, 16.0]
+        );
         let t = thread_ticks(128.0);
-        assert!(t.len() <= 10 && t[0] == 1.0 && t.last() == Some(&128.0), "{t:?}");
+        assert!(
+            t.len() <= 10 && t[0] == 1.0 && t.last() == Some(&128.0),
+            "{t:?}"
+        );
     }
 }
