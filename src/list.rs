@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::registry::{Entry, Registry};
 use laplace_core::{Scheme, short_flags};
+use laplace_report::table::{Align, Table};
 
 /// One kernel as `shootout list --format json` prints it.
 #[derive(Debug, Clone, Serialize)]
@@ -88,22 +89,16 @@ pub fn table(rows: &[KernelRow]) -> String {
             (None, _) => short_flags(&r.flags),
         })
         .collect();
-    let w = |f: &dyn Fn(&KernelRow) -> usize, head: &str| {
-        rows.iter().map(f).max().unwrap_or(0).max(head.len())
-    };
-    let wn = w(&|r| r.name.len(), "kernel");
-    let wl = w(&|r| r.language.len(), "language");
-    let wf = w(&|r| r.form.len(), "form");
-    let ws = w(&|r| r.scheme.as_str().len(), "scheme");
-    let mut out = format!(
-        "{:wn$}  {:wl$}  {:wf$}  {:ws$}  flags\n",
-        "kernel", "language", "form", "scheme"
-    );
-    for (r, f) in rows.iter().zip(&what) {
-        out += &format!(
-            "{:wn$}  {:wl$}  {:wf$}  {:ws$}  {f}\n",
-            r.name, r.language, r.form, r.scheme
-        );
+    let mut table =
+        Table::new(["kernel", "language", "form", "scheme", "flags"].map(|h| (h, Align::Left)));
+    for (r, f) in rows.iter().zip(what) {
+        table.row([
+            r.name.to_string(),
+            r.language.to_string(),
+            r.form.to_string(),
+            r.scheme.to_string(),
+            f,
+        ]);
     }
-    out
+    table.terminal()
 }

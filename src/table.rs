@@ -3,25 +3,10 @@
 use std::fmt::Write as _;
 
 use laplace_core::results::{KernelResult, ResultsDoc};
-
-/// Seconds with at least three significant digits (four decimals at least).
-fn secs(x: Option<f64>) -> String {
-    x.map_or_else(
-        || "-".into(),
-        |t| {
-            let digits = if t > 0.0 {
-                2 - t.log10().floor() as i32
-            } else {
-                0
-            };
-            format!("{t:.*}", digits.clamp(4, 12) as usize)
-        },
-    )
-}
-
-fn ratio(x: Option<f64>, unit: &str) -> String {
-    x.map_or_else(|| "-".into(), |r| format!("{r:.2}{unit}"))
-}
+use laplace_report::format::{
+    fmt_cycles, fmt_mlups, fmt_percent_of_bound, fmt_ratio, fmt_relative, fmt_secs, fmt_sweeps,
+};
+use laplace_report::table::{Align, Table};
 
 /// The table `shootout run` prints: schemes grouped, fastest first, failed
 /// kernels marked, then the errors and the provenance.
@@ -39,49 +24,7 @@ pub fn render(doc: &ResultsDoc, baseline: &str) -> String {
         "{} ({} logical cores), {}, target-cpu={}, {} profile\n",
         v.cpu, v.logical_cores, v.os, v.target_cpu, v.profile
     );
-    let head = [
-        "kernel",
-        "scheme",
-        "flags",
-        "path",
-        "best s",
-        "median s",
-        "MLUP/s",
-        "% bound",
-        "cyc/upd",
-        "spread",
-        "relative",
-        "sweeps to tol",
-        "to solution s",
-    ];
-    let rows: Vec<[String; 13]> = doc.table_order().into_iter().map(row).collect();
-    let mut widths = head.map(str::len);
-    for r in &rows {
-        for (w, cell) in widths.iter_mut().zip(r) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &[String]| {
-        let mut s = String::new();
-        for (k, (cell, w)) in cells.iter().zip(widths).enumerate() {
-            // Text left, numbers right.
-            if k < 4 {
-                let _ = write!(s, "{cell:<w$}  ");
-            } else {
-                let _ = write!(s, "{cell:>w$}  ");
-            }
-        }
-        s.trim_end().to_string()
-    };
-    let _ = writeln!(out, "{}", line(&head.map(String::from)));
-    let mut scheme = None;
-    for (r, cells) in doc.table_order().into_iter().zip(&rows) {
-        if scheme.is_some_and(|s| s != r.scheme) {
-            out.push('\n');
-        }
-        scheme = Some(r.scheme);
-        let _ = writeln!(out, "{}", line(cells));
-    }
+    out.push_str(&table(doc).terminal());
     let _ = writeln!(
         out,
         "\nrelative = best time / best time of {baseline} (the post's column: NumPy = 1); \
@@ -156,22 +99,43 @@ pub fn render(doc: &ResultsDoc, baseline: &str) -> String {
     out
 }
 
-/// What the `% bound` column shows for a kernel whose bound's model failed.
-pub const EXCEEDED: &str = "ABOVE BOUND";
+/// What the `% bound` column shows for a kernel whose bound's model failed
+/// (the report's mark, one for both).
+pub const EXCEEDED: &str = laplace_report::style::ABOVE_BOUND;
 
-/// `97%`, or [`EXCEEDED`] when the measured speed is above the bound by more
-/// than the noise (the percentage would read as a measurement against a
-/// limit that is not one).
-fn percent_of_bound(r: &KernelResult) -> String {
-    match r.percent_of_bound {
-        _ if r.bound_exceeded => EXCEEDED.into(),
-        Some(x) => format!("{x:.0}%"),
-        None => "-".into(),
+/// The columns: text left, numbers right.
+const COLUMNS: [(&str, Align); 13] = [
+    ("kernel", Align::Left),
+    ("scheme", Align::Left),
+    ("flags", Align::Left),
+    ("path", Align::Left),
+    ("best s", Align::Right),
+    ("median s", Align::Right),
+    ("MLUP/s", Align::Right),
+    ("% bound", Align::Right),
+    ("cyc/upd", Align::Right),
+    ("spread", Align::Right),
+    ("relative", Align::Right),
+    ("sweeps to tol", Align::Right),
+    ("to solution s", Align::Right),
+];
+
+/// The results as a table: schemes grouped (a blank line between groups),
+/// fastest first.
+pub fn table(doc: &ResultsDoc) -> Table {
+    let mut table = Table::new(COLUMNS);
+    let mut scheme = None;
+    for r in doc.table_order() {
+        if scheme.is_some_and(|s| s != r.scheme) {
+            table.group_break();
+        }
+        scheme = Some(r.scheme);
+        table.row(row(r));
     }
+    table
 }
 
 fn row(r: &KernelResult) -> [String; 13] {
-    let mlups = r.mlups.map_or_else(|| "-".into(), |m| format!("{m:.0}"));
     [
         if r.unavailable.is_some() {
             format!("{} unavailable", r.kernel)
@@ -185,17 +149,15 @@ fn row(r: &KernelResult) -> [String; 13] {
         r.scheme.to_string(),
         r.display_flags(),
         r.path.clone().unwrap_or_else(|| "-".into()),
-        secs(r.best_s),
-        secs(r.median_s),
-        mlups,
-        percent_of_bound(r),
-        r.cycles_per_update
-            .map_or_else(|| "-".into(), |x| format!("{x:.2}")),
-        ratio(r.spread(), ""),
-        ratio(r.relative, "x"),
-        r.sweeps_to_tolerance
-            .map_or_else(|| "-".into(), |n| n.to_string()),
-        secs(r.time_to_solution_s),
+        fmt_secs(r.best_s),
+        fmt_secs(r.median_s),
+        fmt_mlups(r.mlups),
+        fmt_percent_of_bound(r),
+        fmt_cycles(r.cycles_per_update),
+        fmt_ratio(r.spread()),
+        fmt_relative(r.relative),
+        fmt_sweeps(r.sweeps_to_tolerance),
+        fmt_secs(r.time_to_solution_s),
     ]
 }
 
@@ -203,12 +165,99 @@ fn row(r: &KernelResult) -> [String; 13] {
 mod tests {
     use super::*;
 
+    /// The cells under `head` in every row of the Markdown table whose
+    /// header line starts with `header`, by the row's first cell.
+    fn markdown_column(md: &str, header: &str, head: &str) -> Vec<(String, String)> {
+        let split = |l: &str| -> Vec<String> {
+            l.trim_start_matches("| ")
+                .trim_end_matches(" |")
+                .split(" | ")
+                .map(str::to_string)
+                .collect()
+        };
+        let mut lines = md.lines().skip_while(|l| !l.starts_with(header));
+        let heads = split(
+            lines
+                .next()
+                .unwrap_or_else(|| panic!("no {header} in\n{md}")),
+        );
+        let k = heads.iter().position(|h| h == head).expect(head);
+        lines
+            .skip(1)
+            .take_while(|l| l.starts_with('|'))
+            .map(|l| {
+                let cells = split(l);
+                (cells[0].trim_matches('`').to_string(), cells[k].clone())
+            })
+            .collect()
+    }
+
     #[test]
-    fn seconds_keep_three_significant_digits() {
-        assert_eq!(secs(Some(12.3456)), "12.3456");
-        assert_eq!(secs(Some(0.0123456)), "0.0123");
-        assert_eq!(secs(Some(0.000906)), "0.000906");
-        assert_eq!(secs(None), "-");
+    fn terminal_and_markdown_cells_of_a_result_are_the_same_strings() {
+        let json = include_str!("../crates/laplace-report/tests/fixtures/results-x86.json");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("results.json");
+        std::fs::write(&path, json).unwrap();
+        // Read as the report reads it (which fills in `bound_exceeded` for
+        // documents written before it existed).
+        let doc = laplace_report::load_results(&path).unwrap();
+        let input = laplace_report::Input {
+            results: vec![path],
+            criterion: None,
+            out: dir.path().join("report"),
+        };
+        laplace_report::render(&input).unwrap();
+        let md = std::fs::read_to_string(dir.path().join("report/README.md")).unwrap();
+
+        let terminal = table(&doc);
+        let text = terminal.terminal();
+        let column = |head: &str| COLUMNS.iter().position(|(h, _)| *h == head).unwrap();
+        // (terminal column, Markdown table, Markdown column)
+        let pairs = [
+            ("best s", "| Kernel | scheme | flags | best s |", "best s"),
+            (
+                "median s",
+                "| Kernel | scheme | flags | best s |",
+                "median s",
+            ),
+            ("MLUP/s", "| Kernel | scheme | flags | best s |", "MLUP/s"),
+            (
+                "relative",
+                "| Kernel | scheme | flags | best s |",
+                "relative",
+            ),
+            (
+                "sweeps to tol",
+                "| Kernel | scheme | flags | best s |",
+                "sweeps to tol",
+            ),
+            (
+                "to solution s",
+                "| Kernel | scheme | flags | best s |",
+                "to solution s",
+            ),
+            ("% bound", "| Kernel | cost | MLUP/s |", "% of bound"),
+            ("cyc/upd", "| Kernel | cost | MLUP/s |", "cycles/update"),
+        ];
+        let mut compared = 0;
+        for (ours, header, theirs) in pairs {
+            let md_cells = markdown_column(&md, header, theirs);
+            for r in doc.results.iter().filter(|r| r.verified) {
+                let mine = &row(r)[column(ours)];
+                let (_, md_cell) = md_cells
+                    .iter()
+                    .find(|(k, _)| *k == r.kernel)
+                    .unwrap_or_else(|| panic!("{} not in the {theirs} column", r.kernel));
+                assert_eq!(mine, md_cell, "{}: {ours} vs {theirs}", r.kernel);
+                assert!(terminal.rows().any(|c| c[column(ours)] == *mine));
+                assert!(text.contains(mine.as_str()), "{mine} not in\n{text}");
+                compared += 1;
+            }
+        }
+        assert!(compared > 100, "{compared}");
+        // One example pinned: c/loop's time to solution, as the report has it.
+        let c_loop = doc.results.iter().find(|r| r.kernel == "c/loop").unwrap();
+        assert_eq!(row(c_loop)[column("to solution s")], "0.08923");
     }
 
     #[test]

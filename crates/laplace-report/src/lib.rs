@@ -20,6 +20,7 @@
 
 mod charts;
 mod error;
+pub mod format;
 mod load;
 mod markdown;
 mod model;
@@ -27,6 +28,7 @@ mod output;
 pub mod post2011;
 mod slow;
 pub mod style;
+pub mod table;
 
 use std::fs;
 use std::io;

@@ -5,12 +5,16 @@ use std::fmt::Write;
 use laplace_core::results::{ClockCheck, KernelResult, OpTimes, Probe, Provenance};
 
 use crate::charts::{Chart, Drawn, compact};
+use crate::format::{
+    fmt_bandwidth, fmt_bytes, fmt_clock, fmt_cycles, fmt_mlups, fmt_ns, fmt_percent_of_bound,
+    fmt_relative, fmt_secs, fmt_sweeps, sig, thousands,
+};
 use crate::model::{
-    Comparison, Criterion, Outcome, ReportData, Run, any_result, by_scheme, fmt_bandwidth,
-    fmt_bytes, fmt_clock, fmt_mlups, fmt_ns, fmt_relative, fmt_secs, kernels_across, outcome,
-    problem_text, run_machine, same_problem, short_signature, sig, thousands,
+    Comparison, Criterion, Outcome, ReportData, Run, any_result, by_scheme, kernels_across,
+    outcome, problem_text, run_machine, same_problem, short_signature,
 };
 use crate::style::ABOVE_BOUND;
+use crate::table::{Align, Table};
 
 /// A table cell: no pipes or line breaks from the data.
 fn cell(s: &str) -> String {
@@ -36,10 +40,6 @@ fn kernel_cell(r: &KernelResult) -> String {
     } else {
         code(&r.kernel)
     }
-}
-
-fn row(cells: &[String]) -> String {
-    format!("| {} |\n", cells.join(" | "))
 }
 
 /// The whole report.
@@ -209,21 +209,6 @@ fn paths_cell(runs: &[Run], found: &[Option<&KernelResult>]) -> String {
     }
 }
 
-/// A kernel's percentage of its bound, or the above-bound mark when it beat
-/// its bound (the model is wrong there, so the percentage measures nothing).
-fn percent_cell(r: &KernelResult) -> String {
-    if r.bound_exceeded {
-        return ABOVE_BOUND.to_string();
-    }
-    r.percent_of_bound
-        .filter(|p| p.is_finite())
-        .map_or_else(|| "-".into(), |p| format!("{}%", sig(p, 2)))
-}
-
-fn fmt_sweeps(r: &KernelResult) -> String {
-    r.sweeps_to_tolerance.map_or_else(|| "-".into(), thousands)
-}
-
 fn fmt_solution(r: &KernelResult) -> String {
     match outcome(r) {
         Outcome::Failed | Outcome::Unavailable => "-".into(),
@@ -234,78 +219,70 @@ fn fmt_solution(r: &KernelResult) -> String {
 /// The seed's table: one run, with the full-solution columns if the
 /// results have them.
 fn single_table(md: &mut String, run: &Run, full: Full) {
-    let mut head = vec!["Kernel".to_string()];
-    let mut align = String::from("|---|");
+    let mut table = Table::new([("Kernel", Align::Left)]);
     if full.path {
-        head.push("path".into());
-        align.push_str("---|");
+        table.column("path", Align::Left);
     }
-    head.extend([
-        "scheme".into(),
-        "flags".into(),
-        "best s".into(),
-        "median s".into(),
-        "MLUP/s".into(),
-        "relative".into(),
-    ]);
-    align.push_str("---|---|---:|---:|---:|---:|");
+    table
+        .column("scheme", Align::Left)
+        .column("flags", Align::Left);
+    for head in ["best s", "median s", "MLUP/s", "relative"] {
+        table.column(head, Align::Right);
+    }
     if full.any() {
-        head.extend(["sweeps to tol".into(), "to solution s".into()]);
-        align.push_str("---:|---:|");
+        table
+            .column("sweeps to tol", Align::Right)
+            .column("to solution s", Align::Right);
     }
-    md.push_str(&row(&head));
-    md.push_str(&align);
-    md.push('\n');
     for (scheme, rows) in by_scheme(&run.doc.results) {
         for r in rows {
-            let mut head = vec![kernel_cell(r)];
+            let mut cells = vec![kernel_cell(r)];
             if full.path {
-                head.push(path_cell(r));
+                cells.push(path_cell(r));
             }
-            head.extend([scheme.to_string(), cell(&r.display_flags())]);
-            let mut tail = match outcome(r) {
-                Outcome::Failed => vec!["**FAILED**".into(), "-".into(), "-".into(), "-".into()],
-                Outcome::Unavailable => {
-                    vec!["unavailable".into(), "-".into(), "-".into(), "-".into()]
+            cells.extend([scheme.to_string(), cell(&r.display_flags())]);
+            match outcome(r) {
+                Outcome::Failed => {
+                    cells.extend(["**FAILED**".into(), "-".into(), "-".into(), "-".into()])
                 }
-                _ => vec![
+                Outcome::Unavailable => {
+                    cells.extend(["unavailable".into(), "-".into(), "-".into(), "-".into()]);
+                }
+                _ => cells.extend([
                     fmt_secs(r.best_s),
                     fmt_secs(r.median_s),
                     fmt_mlups(r.mlups),
                     fmt_relative(r.relative),
-                ],
-            };
-            if full.any() {
-                tail.extend([fmt_sweeps(r), fmt_solution(r)]);
+                ]),
             }
-            md.push_str(&row(&[head, tail].concat()));
+            if full.any() {
+                cells.extend([fmt_sweeps(r.sweeps_to_tolerance), fmt_solution(r)]);
+            }
+            table.row(cells);
         }
     }
+    md.push_str(&table.markdown());
     md.push('\n');
 }
 
 /// Several runs: one row per kernel, a group of columns per run.
 fn side_by_side(md: &mut String, runs: &[Run], full: Full) {
-    let mut head = vec!["Kernel".to_string()];
-    let mut align = String::from("|---|");
+    let mut table = Table::new([("Kernel", Align::Left)]);
     if full.path {
-        head.push("path".into());
-        align.push_str("---|");
+        table.column("path", Align::Left);
     }
-    head.extend(["scheme".into(), "flags".into()]);
-    align.push_str("---|---|");
+    table
+        .column("scheme", Align::Left)
+        .column("flags", Align::Left);
     let per_run = if full.time { 4 } else { 3 };
     for run in runs {
         let l = cell(&run.label);
-        head.extend([
-            format!("best s ({l})"),
-            format!("MLUP/s ({l})"),
-            format!("relative ({l})"),
-        ]);
-        align.push_str("---:|---:|---:|");
+        table
+            .column(format!("best s ({l})"), Align::Right)
+            .column(format!("MLUP/s ({l})"), Align::Right)
+            .column(format!("relative ({l})"), Align::Right);
         if full.time {
-            head.push(format!("to solution s ({l})"));
-            align.push_str("---:|");
+            table.column(format!("to solution s ({l})"), Align::Right);
         }
     }
     let machines: Vec<String> = runs
@@ -317,9 +294,6 @@ fn side_by_side(md: &mut String, runs: &[Run], full: Full) {
         "One group of columns per results document, named by its label: {}.\n",
         machines.join("; ")
     );
-    md.push_str(&row(&head));
-    md.push_str(&align);
-    md.push('\n');
     for (scheme, names) in kernels_across(runs) {
         for name in names {
             let found: Vec<Option<&KernelResult>> = runs
@@ -356,9 +330,10 @@ fn side_by_side(md: &mut String, runs: &[Run], full: Full) {
                 }
                 cells.extend(group);
             }
-            md.push_str(&row(&cells));
+            table.row(cells);
         }
     }
+    md.push_str(&table.markdown());
     md.push_str("\n*n/a*: the kernel is not in that results document.\n\n");
 }
 
@@ -384,12 +359,10 @@ fn compared(md: &mut String, data: &ReportData) {
          document, from {} machines.\n",
         cmp.machines
     );
-    let mut head = vec!["Kernel".to_string(), "scheme".into()];
-    head.extend(cmp.labels.iter().map(|l| cell(l)));
-    md.push_str(&row(&head));
-    md.push_str("|---|---|");
-    md.push_str(&"---:|".repeat(cmp.runs.len()));
-    md.push('\n');
+    let mut table = Table::new([("Kernel", Align::Left), ("scheme", Align::Left)]);
+    for l in &cmp.labels {
+        table.column(cell(l), Align::Right);
+    }
     for (scheme, names) in kernels_across(&data.runs) {
         for name in names {
             let mut cells = vec![code(&name), scheme.to_string()];
@@ -403,9 +376,10 @@ fn compared(md: &mut String, data: &ReportData) {
                     Some(Outcome::Timed(_)) => fmt_relative(cmp.relative(k, &name)),
                 });
             }
-            md.push_str(&row(&cells));
+            table.row(cells);
         }
     }
+    md.push_str(&table.markdown());
     md.push('\n');
     for (label, run) in cmp.labels.iter().zip(&cmp.runs) {
         let p = &run.doc.provenance;
@@ -456,16 +430,15 @@ fn limits(md: &mut String, runs: &[Run]) {
         if runs.len() > 1 {
             let _ = writeln!(md, "**{}**\n", cell(&run_machine(run)));
         }
-        md.push_str(&row(&[
-            "Kernel".into(),
-            "cost".into(),
-            "MLUP/s".into(),
-            "bound MLUP/s".into(),
-            "limit".into(),
-            "% of bound".into(),
-            "cycles/update".into(),
-        ]));
-        md.push_str("|---|---|---:|---:|---|---:|---:|\n");
+        let mut table = Table::new([
+            ("Kernel", Align::Left),
+            ("cost", Align::Left),
+            ("MLUP/s", Align::Right),
+            ("bound MLUP/s", Align::Right),
+            ("limit", Align::Left),
+            ("% of bound", Align::Right),
+            ("cycles/update", Align::Right),
+        ]);
         for (_, rows) in by_scheme(&run.doc.results) {
             for r in rows {
                 let cost = r.cost.map_or_else(
@@ -479,7 +452,7 @@ fn limits(md: &mut String, runs: &[Run]) {
                 );
                 let failed = outcome(r) == Outcome::Failed;
                 let dash_if_failed = |s: String| if failed { "-".to_string() } else { s };
-                md.push_str(&row(&[
+                table.row([
                     code(&r.kernel),
                     cell(&cost),
                     if failed {
@@ -490,15 +463,12 @@ fn limits(md: &mut String, runs: &[Run]) {
                     r.bound_mlups
                         .map_or_else(|| "-".into(), |b| fmt_mlups(Some(b))),
                     cell(r.bound_limit.as_deref().unwrap_or("-")),
-                    dash_if_failed(percent_cell(r)),
-                    dash_if_failed(
-                        r.cycles_per_update
-                            .filter(|c| c.is_finite())
-                            .map_or_else(|| "-".into(), |c| sig(c, 3)),
-                    ),
-                ]));
+                    dash_if_failed(fmt_percent_of_bound(r)),
+                    dash_if_failed(fmt_cycles(r.cycles_per_update)),
+                ]);
             }
         }
+        md.push_str(&table.markdown());
         md.push('\n');
         if run
             .doc
@@ -632,12 +602,10 @@ fn charts_section(md: &mut String, charts: &[(&dyn Chart, Drawn)]) {
 
 fn machines(md: &mut String, runs: &[Run]) {
     md.push_str("## Machines\n\n");
-    let mut head = vec![String::new()];
-    head.extend(runs.iter().map(|r| cell(&r.label)));
-    md.push_str(&row(&head));
-    md.push('|');
-    md.push_str(&"---|".repeat(runs.len() + 1));
-    md.push('\n');
+    let mut table = Table::new([("", Align::Left)]);
+    for r in runs {
+        table.column(cell(&r.label), Align::Left);
+    }
     type Field = fn(&Provenance) -> String;
     let mut fields: Vec<(&str, Field)> =
         vec![("host", |p| p.host.clone()), ("CPU", |p| p.cpu.clone())];
@@ -695,10 +663,10 @@ fn machines(md: &mut String, runs: &[Run]) {
             };
             cells.push(cell(&v));
         }
-        md.push_str(&row(&cells));
+        table.row(cells);
     }
     if runs.iter().any(|r| r.doc.probe.is_some()) {
-        probe_rows(md, runs);
+        probe_rows(&mut table, runs);
     }
     let problems_differ = runs
         .iter()
@@ -706,8 +674,9 @@ fn machines(md: &mut String, runs: &[Run]) {
     if problems_differ {
         let mut cells = vec!["problem".to_string()];
         cells.extend(runs.iter().map(|r| cell(&problem_text(&r.doc.problem))));
-        md.push_str(&row(&cells));
+        table.row(cells);
     }
+    md.push_str(&table.markdown());
     md.push('\n');
     clock_warnings(md, runs);
     cache_sources(md, runs);
@@ -789,7 +758,7 @@ fn op_times(t: &OpTimes) -> String {
 }
 
 /// The machine limits `shootout probe` measured, one row per figure.
-fn probe_rows(md: &mut String, runs: &[Run]) {
+fn probe_rows(table: &mut Table, runs: &[Run]) {
     type Field = fn(&Probe) -> String;
     let probes = || runs.iter().filter_map(|r| r.doc.probe.as_ref());
     let mut fields: Vec<(&str, Field)> = vec![
@@ -895,13 +864,17 @@ fn probe_rows(md: &mut String, runs: &[Run]) {
                 .map_or_else(|| "not probed".to_string(), get);
             cells.push(cell(&v));
         }
-        md.push_str(&row(&cells));
+        table.row(cells);
     }
 }
 
 fn flags(md: &mut String, runs: &[Run]) {
     md.push_str("## Flags\n\nThe exact compiler command line of every kernel.\n\n");
-    md.push_str("| Kernel | compiler | flags |\n|---|---|---|\n");
+    let mut table = Table::new([
+        ("Kernel", Align::Left),
+        ("compiler", Align::Left),
+        ("flags", Align::Left),
+    ]);
     let mut seen: Vec<(&str, &str, &str)> = Vec::new();
     let many = runs.len() > 1;
     for run in runs {
@@ -918,10 +891,11 @@ fn flags(md: &mut String, runs: &[Run]) {
                 } else {
                     code(&r.kernel)
                 };
-                md.push_str(&row(&[name, cell(&r.compiler), cell(&code(&r.flags))]));
+                table.row([name, cell(&r.compiler), cell(&code(&r.flags))]);
             }
         }
     }
+    md.push_str(&table.markdown());
     md.push('\n');
 }
 

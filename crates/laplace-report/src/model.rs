@@ -8,6 +8,10 @@ use laplace_core::results::{
 };
 
 use crate::BenchPoint;
+pub(crate) use crate::format::{
+    fmt_bandwidth, fmt_clock, fmt_duration, fmt_mlups, fmt_mlups_grouped, fmt_relative, fmt_secs,
+    sig, thousands,
+};
 
 /// One results document: one machine, one problem.
 #[derive(Debug, Clone)]
@@ -401,63 +405,6 @@ pub(crate) fn any_result(runs: &[Run], field: impl Fn(&KernelResult) -> bool) ->
     runs.iter().flat_map(|r| &r.doc.results).any(field)
 }
 
-/// A duration with three significant digits and a unit: `1.23 s`,
-/// `18.3 ms`, `152 µs`.
-pub(crate) fn fmt_duration(s: f64) -> String {
-    if !s.is_finite() {
-        return "-".into();
-    }
-    let a = s.abs();
-    if a >= 1.0 || a == 0.0 {
-        format!("{} s", sig(s, 3))
-    } else if a >= 1e-3 {
-        format!("{} ms", sig(s * 1e3, 3))
-    } else if a >= 1e-6 {
-        format!("{} µs", sig(s * 1e6, 3))
-    } else {
-        format!("{} ns", sig(s * 1e9, 3))
-    }
-}
-
-/// A bandwidth in bytes per second as `32.7 GB/s` (decimal units).
-pub(crate) fn fmt_bandwidth(bytes_per_s: f64) -> String {
-    if !(bytes_per_s.is_finite() && bytes_per_s > 0.0) {
-        return "-".into();
-    }
-    if bytes_per_s >= 1e9 {
-        format!("{} GB/s", sig(bytes_per_s / 1e9, 3))
-    } else {
-        format!("{} MB/s", sig(bytes_per_s / 1e6, 3))
-    }
-}
-
-/// A size in bytes in binary units: `1 MiB`, `32 MiB`, `512 KiB`.
-pub(crate) fn fmt_bytes(b: usize) -> String {
-    const KIB: usize = 1 << 10;
-    const MIB: usize = 1 << 20;
-    if b >= MIB && b.is_multiple_of(MIB) {
-        format!("{} MiB", b / MIB)
-    } else if b >= MIB {
-        format!("{} MiB", sig(b as f64 / MIB as f64, 3))
-    } else if b >= KIB {
-        format!("{} KiB", sig(b as f64 / KIB as f64, 3))
-    } else {
-        format!("{b} B")
-    }
-}
-
-/// Nanoseconds with three significant digits, `-` if not measured.
-pub(crate) fn fmt_ns(s: Option<f64>) -> String {
-    s.filter(|s| s.is_finite())
-        .map_or_else(|| "-".into(), |s| sig(s * 1e9, 3))
-}
-
-/// The clock of a probe, `3.93 GHz`.
-pub(crate) fn fmt_clock(p: &Probe) -> Option<String> {
-    let c = p.cycle_s.filter(|c| c.is_finite() && *c > 0.0)?;
-    Some(format!("{} GHz", sig(1e-9 / c, 3)))
-}
-
 /// A probe's key figures in a few words: clock, vector divide throughput
 /// and copy bandwidth, e.g. `a 3.93 GHz clock, one 8-wide divide every
 /// 0.988 ns, and copy bandwidth of 32.7 GB/s on 1 core and 56.6 GB/s on
@@ -502,76 +449,12 @@ pub(crate) fn common_baseline(runs: &[Run]) -> Option<&str> {
         .then_some(first)
 }
 
-/// `v` with `digits` significant digits, in plain notation from 1e-4 up.
-pub(crate) fn sig(v: f64, digits: i32) -> String {
-    if !v.is_finite() {
-        return "-".into();
-    }
-    if v == 0.0 {
-        return "0".into();
-    }
-    let mag = v.abs().log10().floor() as i32;
-    if mag < -4 {
-        return format!("{:.*e}", (digits - 1).max(0) as usize, v);
-    }
-    let decimals = (digits - 1 - mag).max(0) as usize;
-    format!("{v:.decimals$}")
-}
-
-/// Seconds, four significant digits.
-pub(crate) fn fmt_secs(v: Option<f64>) -> String {
-    v.map_or_else(|| "-".into(), |v| sig(v, 4))
-}
-
-/// MLUP/s: no decimals from 100 up, one from 1 up, two significant digits below.
-pub(crate) fn fmt_mlups(v: Option<f64>) -> String {
-    match v {
-        Some(v) if v.is_finite() && v >= 100.0 => format!("{v:.0}"),
-        Some(v) if v.is_finite() && v >= 1.0 => format!("{v:.1}"),
-        Some(v) => sig(v, 2),
-        None => "-".into(),
-    }
-}
-
-/// MLUP/s as [`fmt_mlups`], with thousands separators from 1,000 up (for
-/// chart labels).
-pub(crate) fn fmt_mlups_grouped(v: f64) -> String {
-    if v.is_finite() && v >= 999.5 {
-        thousands(v.round() as usize)
-    } else {
-        fmt_mlups(Some(v))
-    }
-}
-
 /// `a`, `a and b`, `a, b and c`.
 pub(crate) fn join_and(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-/// `12345` as `12,345`.
-pub(crate) fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (k, c) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A relative factor: `1.00x`, `0.42x`, `123x`.
-pub(crate) fn fmt_relative(v: Option<f64>) -> String {
-    match v {
-        Some(v) if v.is_finite() && v >= 100.0 => format!("{v:.0}x"),
-        Some(v) if v.is_finite() && v >= 0.01 => format!("{v:.2}x"),
-        Some(v) if v.is_finite() => format!("{}x", sig(v, 2)),
-        _ => "-".into(),
     }
 }
 
@@ -607,36 +490,12 @@ mod tests {
     }
 
     #[test]
-    fn numbers_format_to_significant_digits() {
-        assert_eq!(sig(1.23456, 4), "1.235");
-        assert_eq!(sig(0.0123456, 4), "0.01235");
-        assert_eq!(sig(12345.6, 4), "12346");
-        assert_eq!(sig(0.0, 4), "0");
-        assert_eq!(sig(1.5e-7, 3), "1.50e-7");
-        assert_eq!(fmt_relative(Some(1.0)), "1.00x");
-        assert_eq!(fmt_relative(Some(0.4213)), "0.42x");
-        assert_eq!(fmt_relative(Some(250.0)), "250x");
-        assert_eq!(fmt_relative(None), "-");
-        assert_eq!(thousands(8000), "8,000");
-        assert_eq!(fmt_mlups(Some(990.0)), "990");
-        assert_eq!(fmt_mlups(Some(12.34)), "12.3");
-        assert_eq!(fmt_mlups(Some(0.92)), "0.92");
+    fn join_and_lists() {
         assert_eq!(
             join_and(&["a".into(), "b".into(), "c".into()]),
             "a, b and c"
         );
-        assert_eq!(thousands(123), "123");
-        assert_eq!(thousands(1234567), "1,234,567");
-        assert_eq!(fmt_duration(0.0183), "18.3 ms");
-        assert_eq!(fmt_duration(1.5), "1.50 s");
-        assert_eq!(fmt_duration(0.000152), "152 µs");
-        assert_eq!(fmt_bandwidth(32.7456e9), "32.7 GB/s");
-        assert_eq!(fmt_bytes(1 << 20), "1 MiB");
-        assert_eq!(fmt_bytes(512 << 10), "512 KiB");
-        assert_eq!(fmt_ns(Some(9.88e-10)), "0.988");
-        assert_eq!(fmt_mlups_grouped(8096.6), "8,097");
-        assert_eq!(fmt_mlups_grouped(222.8), "223");
-        assert_eq!(fmt_mlups_grouped(12.34), "12.3");
+        assert_eq!(join_and(&["a".into()]), "a");
     }
 }
 
