@@ -1,7 +1,6 @@
 //! Writing output files safely: never half-written, never silently overwritten.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
@@ -33,26 +32,14 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> FsError + '_ {
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it over
-/// `path`, so readers see the old file or the new one, never a part.
+/// `path`, so readers see the old file or the new one, never a part: the
+/// report's [`laplace_report::atomic::write_atomic`], with its error as an
+/// [`FsError`].
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp).map_err(io(&tmp))?;
-        f.write_all(bytes).map_err(io(&tmp))?;
-        f.sync_all().map_err(io(&tmp))?;
-        fs::rename(&tmp, path).map_err(io(path))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    laplace_report::atomic::write_atomic(path, bytes).map_err(|e| FsError::Io {
+        path: e.path,
+        source: e.source,
+    })
 }
 
 /// Checks, before any work, that `path` can be written as a new file: it must

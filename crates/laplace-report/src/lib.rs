@@ -18,6 +18,7 @@
 //! needed at build or run time. Every size, font and colour lives in
 //! [`style`]; every chart is one file under `src/charts/` listed in one table.
 
+pub mod atomic;
 mod charts;
 mod error;
 pub mod format;

@@ -2,11 +2,12 @@
 //! then each renamed into place, so a reader never sees a half-written file
 //! and a failure before the renames leaves the old report untouched.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::ReportError;
+use crate::atomic::{WriteError, write_temp};
 
 /// Writes `files` (name, content) into `dir`, then removes the files named in
 /// `stale` (left from an older report). Returns the written paths, in order.
@@ -33,7 +34,7 @@ pub(crate) fn write_all(
         let target = dir.join(name);
         match write_temp(dir, name, content) {
             Ok(temp) => temps.push((temp, target)),
-            Err((path, source)) => {
+            Err(WriteError { path, source }) => {
                 remove_temps(&temps);
                 return Err(ReportError::Write { path, source });
             }
@@ -62,31 +63,6 @@ pub(crate) fn write_all(
         }
     }
     Ok(written)
-}
-
-/// A new temporary `.<name>.<pid>.<n>.tmp` in `dir` holding `content`.
-fn write_temp(dir: &Path, name: &str, content: &[u8]) -> Result<PathBuf, (PathBuf, io::Error)> {
-    let mut n = 0u32;
-    loop {
-        let temp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
-        match OpenOptions::new().write(true).create_new(true).open(&temp) {
-            Ok(mut f) => {
-                return write_and_sync(&mut f, content)
-                    .map(|()| temp.clone())
-                    .map_err(|e| {
-                        let _ = fs::remove_file(&temp);
-                        (temp, e)
-                    });
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
-            Err(e) => return Err((temp, e)),
-        }
-    }
-}
-
-fn write_and_sync(f: &mut File, content: &[u8]) -> io::Result<()> {
-    f.write_all(content)?;
-    f.sync_all()
 }
 
 fn remove_temps(temps: &[(PathBuf, PathBuf)]) {
