@@ -40,11 +40,6 @@ impl Grid {
     pub fn as_slice(&self) -> &[f64] {
         &self.data
     }
-
-    /// The values, row-major, by value.
-    pub fn into_vec(self) -> Vec<f64> {
-        self.data
-    }
 }
 
 impl Index<(usize, usize)> for Grid {
