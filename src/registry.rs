@@ -47,6 +47,11 @@ pub static KERNELS: &[Kernel] = &[
     laplace_c::kernel!("c/array-openmp", Jacobi, laplace_c_array_openmp, "array-openmp.c", parallel = true),
     laplace_c::kernel!("c/redblack", RedBlackSor, laplace_c_redblack, "redblack.c"),
     laplace_c::kernel!("c/redblack-openmp", RedBlackSor, laplace_c_redblack_openmp, "redblack-openmp.c", parallel = true),
+    // C++: laplace_cpp::kernel!(name, Scheme, symbol in cpp_kernels/laplace_cpp.h, source in cpp_kernels/)
+    laplace_cpp::kernel!("cpp/loop", GaussSeidel, laplace_cpp_loop, "loop.cpp"),
+    laplace_cpp::kernel!("cpp/array", Jacobi, laplace_cpp_array, "array.cpp"),
+    laplace_cpp::kernel!("cpp/array-span", Jacobi, laplace_cpp_array_span, "array-span.cpp"),
+    laplace_cpp::kernel!("cpp/redblack", RedBlackSor, laplace_cpp_redblack, "redblack.cpp"),
     // Fortran: laplace_fortran::kernel!(name, Scheme, symbol in fortran_kernels/laplace_fortran.h, source)
     laplace_fortran::kernel!("fortran/loop", GaussSeidel, laplace_fortran_loop, "loop.f90"),
     laplace_fortran::kernel!("fortran/array", Jacobi, laplace_fortran_array, "array.f90"),
@@ -157,11 +162,9 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for k in KERNELS {
             assert!(seen.insert(k.name), "{} is registered twice", k.name);
-            assert!(
-                external::well_formed(k.name),
-                "{} is not language/form[-variant]",
-                k.name
-            );
+            if let Err(e) = laplace_core::KernelName::parse(k.name) {
+                panic!("{e}");
+            }
         }
     }
 

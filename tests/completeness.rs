@@ -1,87 +1,41 @@
 //! Registry completeness: a kernel that exists anywhere is registered, and a
 //! registered kernel exists where its entry says.
 //!
-//! - every function declared in `c_kernels/laplace_c.h` or
-//!   `fortran_kernels/laplace_fortran.h`, every kernel function defined in a
-//!   C or Fortran source (fast-math wrappers define theirs by `#define` and
-//!   `#include`), and every file of `crates/laplace-rust/src/kernels/` is
-//!   used by an entry of `src/registry.rs`;
-//! - every registered C or Fortran symbol is declared in its header and
-//!   defined in the source file its entry names.
+//! For every language of `laplace_core::LANGUAGES`:
+//! - every function its header declares, every kernel function a source of
+//!   its folder defines (fast-math wrappers define theirs by `#define` and
+//!   `#include`), and every Rust kernel file is the entry point of a
+//!   registered kernel;
+//! - every registered foreign symbol is declared in its header and defined
+//!   in the source file its entry names.
 //!
-//! A failure names each culprit. The registry's entries are read twice: as
-//! text (the macro invocations, for the symbols) and at run time
-//! ([`KERNELS`], for the names and source paths); the two must agree.
+//! A failure names each culprit. The registered kernels come from
+//! [`KERNELS`] itself (name, entry point, source path): the registry is not
+//! read as text.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use laplace_core::{LANGUAGES, Language};
 use laplace_shootout::registry::KERNELS;
 
 const REGISTRY: &str = "src/registry.rs";
-const RUST_DIR: &str = "crates/laplace-rust/src/kernels";
 
-/// A foreign-kernel language: its folder, header, extension and symbol prefix.
-struct Foreign {
-    lang: &'static str,
-    dir: &'static str,
-    header: &'static str,
-    ext: &'static str,
-    prefix: &'static str,
+/// A registered kernel, as the checks see it.
+#[derive(Debug, Clone)]
+struct Registered {
+    name: &'static str,
+    /// The Rust module or the foreign symbol.
+    entry: &'static str,
+    /// Relative to the workspace root.
+    source: &'static str,
 }
 
-const FOREIGN: [Foreign; 2] = [
-    Foreign {
-        lang: "c",
-        dir: "c_kernels",
-        header: "c_kernels/laplace_c.h",
-        ext: "c",
-        prefix: "laplace_c_",
-    },
-    Foreign {
-        lang: "fortran",
-        dir: "fortran_kernels",
-        header: "fortran_kernels/laplace_fortran.h",
-        ext: "f90",
-        prefix: "laplace_fortran_",
-    },
-];
-
-/// One `laplace_<lang>::kernel!(...)` of the registry text.
-#[derive(Debug)]
-struct Entry {
-    lang: String,
-    name: String,
-    /// The Rust module, or the C/Fortran symbol.
-    ident: String,
-    /// C/Fortran: the source file name.
-    source: Option<String>,
-}
-
-/// The macro invocations of the registry text, skipping `//` comments.
-fn registry_entries(text: &str) -> Vec<Entry> {
-    let mut entries = Vec::new();
-    for lang in ["rust", "c", "fortran"] {
-        let needle = format!("laplace_{lang}::kernel!(");
-        for (pos, _) in text.match_indices(&needle) {
-            let line_start = text[..pos].rfind('\n').map_or(0, |n| n + 1);
-            if text[line_start..pos].contains("//") {
-                continue;
-            }
-            let body = &text[pos + needle.len()..];
-            let close = matching_paren(body).expect("balanced registry entry");
-            let args: Vec<&str> = body[..close].split(',').map(str::trim).collect();
-            let unquote = |s: &str| s.trim_matches('"').to_string();
-            entries.push(Entry {
-                lang: lang.to_string(),
-                name: unquote(args[0]),
-                ident: args[2].to_string(),
-                source: (lang != "rust").then(|| unquote(args[3])),
-            });
-        }
+impl Registered {
+    fn language(&self) -> &'static str {
+        laplace_core::name_parts(self.name).0
     }
-    entries
 }
 
 /// Offset of the `)` that closes a parenthesis opened just before `s`.
@@ -232,14 +186,16 @@ fn fortran_definitions(text: &str, prefix: &str) -> BTreeSet<String> {
 
 /// The kernel symbols a source file defines, following `#define` renames and
 /// `#include`s of other sources in the same folder.
-fn defined_in(dir: &Path, file: &str, lang: &Foreign, depth: usize) -> BTreeSet<String> {
+fn defined_in(dir: &Path, file: &str, lang: &Language, depth: usize) -> BTreeSet<String> {
     let Ok(text) = fs::read_to_string(dir.join(file)) else {
         return BTreeSet::new();
     };
-    let mut symbols = if lang.ext == "c" {
-        c_definitions(&text, lang.prefix)
+    let prefix = lang.foreign.expect("a foreign language").symbol_prefix;
+    // Fortran, or a language of the C family (C, C++).
+    let mut symbols = if lang.ext == "f90" {
+        fortran_definitions(&text, prefix)
     } else {
-        fortran_definitions(&text, lang.prefix)
+        c_definitions(&text, prefix)
     };
     let (renames, includes) = preprocessor(&text);
     if depth < 4 {
@@ -267,102 +223,122 @@ fn files(dir: &Path, ext: &str) -> Vec<String> {
 }
 
 /// Every way the tree at `root` and the registry disagree, one line each.
-/// `registered` is the run-time registry: (name, source path).
-fn problems(root: &Path, registered: &[(&str, &str)]) -> Vec<String> {
+fn problems(root: &Path, registered: &[Registered]) -> Vec<String> {
     let mut out = Vec::new();
-    let text = fs::read_to_string(root.join(REGISTRY)).unwrap();
-    let entries = registry_entries(&text);
-
-    // The text and the run-time registry agree, so the checks below see
-    // every entry.
-    let in_text: BTreeSet<&str> = entries.iter().map(|e| e.name.as_str()).collect();
-    let at_run_time: BTreeSet<&str> = registered.iter().map(|r| r.0).collect();
-    for name in at_run_time.difference(&in_text) {
-        out.push(format!(
-            "`{name}` is in KERNELS, but this test cannot read its entry in {REGISTRY} \
-             (write it as laplace_<language>::kernel!(\"{name}\", ...))"
-        ));
-    }
-
-    // Rust: one registered module per kernel file.
-    let modules: BTreeSet<&str> = entries
-        .iter()
-        .filter(|e| e.lang == "rust")
-        .map(|e| e.ident.as_str())
-        .collect();
-    for file in files(&root.join(RUST_DIR), "rs") {
-        let stem = file.trim_end_matches(".rs");
-        if !modules.contains(stem) {
+    for r in registered {
+        if Language::find(r.language()).is_none() {
             out.push(format!(
-                "{RUST_DIR}/{file} is a Rust kernel, but no entry of {REGISTRY} registers it: \
-                 add laplace_rust::kernel!(\"rust/<form>\", <Scheme>, {stem}),"
+                "`{}` is in KERNELS, but `{}` is not in laplace_core::LANGUAGES",
+                r.name,
+                r.language()
             ));
         }
     }
-
-    for lang in &FOREIGN {
-        let dir = root.join(lang.dir);
-        let header = fs::read_to_string(root.join(lang.header)).unwrap();
-        let declared = declared(&header, lang.prefix);
-        let ours: Vec<&Entry> = entries.iter().filter(|e| e.lang == lang.lang).collect();
-        let symbols: BTreeSet<&str> = ours.iter().map(|e| e.ident.as_str()).collect();
-        let macro_ = format!("laplace_{}::kernel!", lang.lang);
-
-        for sym in declared.iter().filter(|s| !symbols.contains(s.as_str())) {
-            out.push(format!(
-                "{} declares `{sym}`, but no entry of {REGISTRY} registers it: \
-                 add {macro_}(\"{}/<form>\", <Scheme>, {sym}, \"<file>.{}\"),",
-                lang.header, lang.lang, lang.ext
-            ));
-        }
-        let mut defined_by: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for file in files(&dir, lang.ext) {
-            for sym in defined_in(&dir, &file, lang, 0) {
-                defined_by.entry(sym).or_default().push(file.clone());
-            }
-        }
-        for (sym, in_files) in &defined_by {
-            if !symbols.contains(sym.as_str()) {
-                for file in in_files {
-                    out.push(format!(
-                        "{}/{file} defines `{sym}`, but no entry of {REGISTRY} registers it",
-                        lang.dir
-                    ));
-                }
-            }
-        }
-        for e in &ours {
-            if !declared.contains(&e.ident) {
-                out.push(format!(
-                    "`{}` is registered with `{}`, but {} does not declare it",
-                    e.name, e.ident, lang.header
-                ));
-            }
-            let source = e.source.as_deref().unwrap_or_default();
-            if !defined_in(&dir, source, lang, 0).contains(&e.ident) {
-                let elsewhere = defined_by
-                    .get(&e.ident)
-                    .map_or("nowhere".to_string(), |f| f.join(", "));
-                out.push(format!(
-                    "`{}` is registered with `{}` from {}/{source}, which does not define it \
-                     (defined in: {elsewhere})",
-                    e.name, e.ident, lang.dir
-                ));
-            }
-            // The run-time entry names the same file.
-            let path = format!("{}/{source}", lang.dir);
-            if let Some((_, src)) = registered.iter().find(|r| r.0 == e.name)
-                && *src != path
-            {
-                out.push(format!("`{}`: KERNELS says {src}, the text {path}", e.name));
-            }
+    for lang in LANGUAGES {
+        let ours: Vec<&Registered> = registered
+            .iter()
+            .filter(|r| r.language() == lang.name)
+            .collect();
+        match lang.foreign {
+            None => rust_problems(root, lang, &ours, &mut out),
+            Some(_) => foreign_problems(root, lang, &ours, &mut out),
         }
     }
     out
 }
 
-fn registered() -> Vec<(&'static str, &'static str)> {
-    KERNELS.iter().map(|k| (k.name, k.source)).collect()
+/// Rust: one registered module per kernel file.
+fn rust_problems(root: &Path, lang: &Language, ours: &[&Registered], out: &mut Vec<String>) {
+    let modules: BTreeSet<&str> = ours.iter().map(|r| r.entry).collect();
+    for file in files(&root.join(lang.dir), lang.ext) {
+        let stem = file.trim_end_matches(".rs");
+        if !modules.contains(stem) {
+            out.push(format!(
+                "{}/{file} is a Rust kernel, but no entry of {REGISTRY} registers it: \
+                 add {}(\"rust/<form>\", <Scheme>, {stem}),",
+                lang.dir,
+                lang.macro_path()
+            ));
+        }
+    }
+    for r in ours {
+        let want = format!("{}/{}.rs", lang.dir, r.entry);
+        if r.source != want || !root.join(&want).is_file() {
+            out.push(format!("`{}`: module file {want} is missing", r.name));
+        }
+    }
+}
+
+/// C, C++, Fortran: header, definitions and registry agree.
+fn foreign_problems(root: &Path, lang: &Language, ours: &[&Registered], out: &mut Vec<String>) {
+    let header_path = lang.header_path().expect("a foreign language");
+    let prefix = lang.foreign.expect("a foreign language").symbol_prefix;
+    let dir = root.join(lang.dir);
+    let header = fs::read_to_string(root.join(&header_path)).unwrap();
+    let declared = declared(&header, prefix);
+    let symbols: BTreeSet<&str> = ours.iter().map(|r| r.entry).collect();
+    let macro_ = lang.macro_path();
+
+    for sym in declared.iter().filter(|s| !symbols.contains(s.as_str())) {
+        out.push(format!(
+            "{header_path} declares `{sym}`, but no entry of {REGISTRY} registers it: \
+             add {macro_}(\"{}/<form>\", <Scheme>, {sym}, \"<file>.{}\"),",
+            lang.name, lang.ext
+        ));
+    }
+    let mut defined_by: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for file in files(&dir, lang.ext) {
+        for sym in defined_in(&dir, &file, lang, 0) {
+            defined_by.entry(sym).or_default().push(file.clone());
+        }
+    }
+    for (sym, in_files) in &defined_by {
+        if !symbols.contains(sym.as_str()) {
+            for file in in_files {
+                out.push(format!(
+                    "{}/{file} defines `{sym}`, but no entry of {REGISTRY} registers it",
+                    lang.dir
+                ));
+            }
+        }
+    }
+    for r in ours {
+        if !declared.contains(r.entry) {
+            out.push(format!(
+                "`{}` is registered with `{}`, but {header_path} does not declare it",
+                r.name, r.entry
+            ));
+        }
+        let source = r.source.strip_prefix(&format!("{}/", lang.dir));
+        let Some(source) = source else {
+            out.push(format!(
+                "`{}`: {} is not in {}/",
+                r.name, r.source, lang.dir
+            ));
+            continue;
+        };
+        if !defined_in(&dir, source, lang, 0).contains(r.entry) {
+            let elsewhere = defined_by
+                .get(r.entry)
+                .map_or("nowhere".to_string(), |f| f.join(", "));
+            out.push(format!(
+                "`{}` is registered with `{}` from {}, which does not define it \
+                 (defined in: {elsewhere})",
+                r.name, r.entry, r.source
+            ));
+        }
+    }
+}
+
+fn registered() -> Vec<Registered> {
+    KERNELS
+        .iter()
+        .map(|k| Registered {
+            name: k.name,
+            entry: k.entry,
+            source: k.source,
+        })
+        .collect()
 }
 
 #[test]
@@ -378,27 +354,13 @@ fn every_kernel_in_the_tree_is_registered_and_every_registered_one_exists() {
     );
 }
 
-#[test]
-fn the_registry_text_and_kernels_agree() {
-    let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(REGISTRY)).unwrap();
-    let entries = registry_entries(&text);
-    let mut names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
-    let mut want: Vec<&str> = KERNELS.iter().map(|k| k.name).collect();
-    names.sort_unstable();
-    want.sort_unstable();
-    assert_eq!(names, want);
-}
-
 /// A scratch copy of the registry, headers and kernel folders.
 fn copy_tree(name: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("completeness-{name}"));
     let _ = fs::remove_dir_all(&tmp);
-    for dir in ["src", RUST_DIR, "c_kernels", "fortran_kernels"] {
+    for dir in LANGUAGES.iter().map(|l| l.dir) {
         fs::create_dir_all(tmp.join(dir)).unwrap();
-    }
-    fs::copy(root.join(REGISTRY), tmp.join(REGISTRY)).unwrap();
-    for dir in [RUST_DIR, "c_kernels", "fortran_kernels"] {
         for file in fs::read_dir(root.join(dir)).unwrap() {
             let p = file.unwrap().path();
             if p.is_file() {
@@ -407,12 +369,6 @@ fn copy_tree(name: &str) -> PathBuf {
         }
     }
     tmp
-}
-
-fn append(path: &Path, text: &str) {
-    let mut s = fs::read_to_string(path).unwrap_or_default();
-    s.push_str(text);
-    fs::write(path, s).unwrap();
 }
 
 #[test]
@@ -448,7 +404,12 @@ fn names_each_unregistered_kernel() {
          function other(u) bind(c, name = \"laplace_fortran_renamed\")\nend function other\n",
     )
     .unwrap();
-    fs::write(tmp.join(RUST_DIR).join("loop_tiled.rs"), "//! stray\n").unwrap();
+    fs::write(
+        tmp.join(laplace_core::language::RUST.dir)
+            .join("loop_tiled.rs"),
+        "//! stray\n",
+    )
+    .unwrap();
 
     let found: Vec<String> = problems(&tmp, &registered())
         .into_iter()
@@ -471,6 +432,13 @@ fn names_each_unregistered_kernel() {
 
 #[test]
 fn names_each_registered_kernel_that_is_not_declared_or_defined() {
+    let mut registered = registered();
+    // A registered entry that is not in the language table.
+    registered.push(Registered {
+        name: "cobol/loop",
+        entry: "laplace_cobol_loop",
+        source: "cobol_kernels/loop.cob",
+    });
     let tmp = copy_tree("missing");
     // c/loop's prototype removed; fortran/loop's source renamed away.
     let header = tmp.join("c_kernels/laplace_c.h");
@@ -483,13 +451,10 @@ fn names_each_registered_kernel_that_is_not_declared_or_defined() {
         .unwrap()
         .replace("laplace_fortran_loop", "laplace_fortran_moved");
     fs::write(&f, text).unwrap();
-    append(
-        &tmp.join(REGISTRY),
-        "\n// laplace_c::kernel!(\"c/old\", Jacobi, x, \"x.c\"),\n",
-    );
 
-    let found = problems(&tmp, &registered());
+    let found = problems(&tmp, &registered);
     for c in [
+        "`cobol/loop` is in KERNELS, but `cobol` is not in laplace_core::LANGUAGES",
         "`c/loop` is registered with `laplace_c_loop`, but c_kernels/laplace_c.h does not declare it",
         "c_kernels/laplace_c.h declares `laplace_c_gone`",
         "`fortran/loop` is registered with `laplace_fortran_loop` from fortran_kernels/loop.f90, which does not define it",

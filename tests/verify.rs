@@ -88,14 +88,15 @@ fn every_registered_kernel_matches_its_reference() {
 }
 
 #[test]
-fn registry_covers_every_scheme_in_every_language() {
-    for lang in ["rust", "c", "fortran"] {
-        for scheme in Scheme::ALL {
+fn every_language_has_a_seed_kernel_of_every_scheme() {
+    for lang in laplace_core::LANGUAGES {
+        for (scheme, seed) in Scheme::ALL.into_iter().zip(lang.seeds) {
+            // The seed, which `cargo xtask new-kernel` copies, runs the scheme.
+            let name = format!("{}/{seed}", lang.name);
             assert!(
-                KERNELS
-                    .iter()
-                    .any(|k| k.language() == lang && k.scheme == scheme),
-                "no {lang} kernel for {scheme}"
+                KERNELS.iter().any(|k| k.name == name && k.scheme == scheme),
+                "no {name} kernel for {scheme} (the seed of {} in laplace_core::LANGUAGES)",
+                lang.title
             );
         }
     }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use laplace_core::{Cost, Scheme};
+use laplace_core::{Cost, KernelName, Scheme};
 use serde::Deserialize;
 
 /// `kernels/external/<name>.toml`, field by field as documented in
@@ -55,12 +55,7 @@ impl Manifest {
     }
 
     fn validate(&self) -> Result<(), String> {
-        if !well_formed(&self.name) {
-            return Err(format!(
-                "name `{}` is not language/form[-variant] (lowercase letters, digits and '-')",
-                self.name
-            ));
-        }
+        KernelName::parse(&self.name).map_err(|e| format!("name {e}"))?;
         if self.command.is_empty() || self.command[0].trim().is_empty() {
             return Err("`command` must name a program".into());
         }
@@ -78,19 +73,6 @@ impl Manifest {
         }
         Ok(())
     }
-}
-
-/// `language/form[-variant]`: two non-empty parts of `[a-z0-9-]`, the form
-/// neither starting nor ending with `-`.
-pub fn well_formed(name: &str) -> bool {
-    let ok = |s: &str| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    };
-    name.split_once('/').is_some_and(|(lang, form)| {
-        ok(lang) && ok(form) && !form.starts_with('-') && !form.ends_with('-')
-    })
 }
 
 #[cfg(test)]
@@ -139,11 +121,14 @@ mod tests {
     }
 
     #[test]
-    fn names() {
-        assert!(well_formed("python/loop"));
-        assert!(well_formed("julia/array-broadcast"));
-        assert!(!well_formed("python"));
-        assert!(!well_formed("python/-x"));
-        assert!(!well_formed("Python/loop"));
+    fn names_follow_the_one_rule() {
+        for bad in ["python", "python/-x", "Python/loop", "python/a--b"] {
+            let text = GOOD.replace("python/array-numpy", bad);
+            let err = Manifest::parse(&text).unwrap_err();
+            assert!(
+                err.contains("is not `language/form[-variant]`"),
+                "{bad}: {err}"
+            );
+        }
     }
 }

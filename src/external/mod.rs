@@ -26,7 +26,7 @@ use laplace_core::{Cost, Kernel, Problem, Scheme};
 use serde::Deserialize;
 use thiserror::Error;
 
-pub use manifest::{Manifest, well_formed};
+pub use manifest::Manifest;
 
 /// The manifests' folder under the project root.
 pub const MANIFEST_DIR: &str = "kernels/external";
@@ -479,7 +479,7 @@ mod tests {
         let ks = load_dir(&default_dir(), &[]).expect("shipped manifests");
         assert!(ks.iter().any(|k| k.name == "python/array-numpy"));
         for k in &ks {
-            assert!(well_formed(k.name), "{}", k.name);
+            assert!(laplace_core::KernelName::parse(k.name).is_ok(), "{}", k.name);
         }
     }
 }

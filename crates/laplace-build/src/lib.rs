@@ -1,5 +1,7 @@
 //! Build-script steps shared by the foreign-kernel crates (`laplace-c`,
-//! `laplace-fortran`), one small function per step:
+//! `laplace-cpp`, `laplace-fortran`). Each crate's `build.rs` is one call,
+//! [`build`], driven by the language's entry in
+//! [`laplace_core::LANGUAGES`]; it runs one small function per step:
 //!
 //! 1. [`require_compiler`]: the compiler exists, or the build stops and names
 //!    the package to install;
@@ -7,8 +9,9 @@
 //! 3. [`compile_each`]: each source into its own static library at the shared
 //!    optimisation level and the same target CPU as Rust, recording the exact
 //!    command line;
-//! 4. [`generate_bindings`]: Rust declarations from the header with bindgen;
-//! 5. [`write_build_table`]: the records as a Rust table, readable at run time.
+//! 4. [`link_runtimes`]: the language's run-time libraries, and OpenMP's;
+//! 5. [`generate_bindings`]: Rust declarations from the header with bindgen;
+//! 6. [`write_build_table`]: the records as a Rust table, readable at run time.
 
 use std::env;
 use std::fmt::Write as _;
@@ -16,34 +19,60 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub use laplace_core::language::{self, Compiler, Foreign, Language};
+
 /// The optimisation level of every foreign kernel (Rust's release profile uses 3 too).
 pub const OPT_LEVEL: u32 = 3;
 
-/// A language whose kernels are compiled by a build script.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    /// C, compiled with the `cc` crate's C compiler (gcc by default; `CC` overrides).
-    C,
-    /// Fortran, compiled with gfortran through the `cc` crate (`FC` overrides).
-    Fortran,
+/// Builds the kernels of the compiled language called `name` (an entry of
+/// [`laplace_core::LANGUAGES`]): the whole `build.rs` of its crate.
+pub fn build(name: &str) {
+    let lang = Language::find(name)
+        .unwrap_or_else(|| panic!("`{name}` is not in laplace_core::LANGUAGES"));
+    let foreign = lang
+        .foreign
+        .unwrap_or_else(|| panic!("`{name}` is not compiled by a build script"));
+    let root = workspace_root();
+    let dir = root.join(lang.dir);
+    let contract = root.join(language::CONTRACT_DIR);
+    let sources = kernel_sources(&dir, lang);
+    rerun_if_changed(&sources);
+    rerun_if_changed(headers(&dir));
+    rerun_if_changed(headers(&contract));
+    // The folder itself, so that an added kernel file triggers a rebuild.
+    rerun_if_changed([&dir]);
+    let compiler = compiler(&foreign.compiler);
+    require_compiler(&compiler.path().display().to_string(), &foreign.compiler);
+    let includes: Vec<&Path> = if dir == contract {
+        vec![&dir]
+    } else {
+        vec![&dir, &contract]
+    };
+    let records = compile_each(lang, &sources, &includes);
+    link_runtimes(&foreign, &sources);
+    generate_bindings(&dir.join(foreign.header), &includes, "bindings.rs");
+    write_build_table(lang, &records);
 }
 
-impl Language {
-    /// Source file extension.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Language::C => "c",
-            Language::Fortran => "f90",
-        }
-    }
+/// The workspace root: two folders above the building crate
+/// (`crates/<name>`).
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by Cargo"));
+    manifest
+        .join("../..")
+        .canonicalize()
+        .expect("the workspace root exists")
+}
 
-    /// Lower-case name, used in library names.
-    pub fn name(self) -> &'static str {
-        match self {
-            Language::C => "c",
-            Language::Fortran => "fortran",
-        }
-    }
+/// The `.h` files of `dir`, sorted.
+fn headers(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "h"))
+        .collect();
+    files.sort();
+    files
 }
 
 /// How one source file was compiled.
@@ -57,37 +86,44 @@ pub struct Record {
     pub flags: String,
 }
 
-/// The Fortran compiler to use: `FC`, or `gfortran`.
-pub fn fortran_compiler() -> String {
-    println!("cargo:rerun-if-env-changed=FC");
-    env::var("FC").unwrap_or_else(|_| "gfortran".to_string())
+/// A `cc` build set up for `compiler`: its program from [`Compiler::env`],
+/// else [`Compiler::program`], else the `cc` crate's own choice.
+fn cc_build(compiler: &Compiler) -> cc::Build {
+    println!("cargo:rerun-if-env-changed={}", compiler.env);
+    let mut build = cc::Build::new();
+    build.cpp(compiler.cxx);
+    if let Some(program) = compiler.program {
+        build.compiler(env::var(compiler.env).unwrap_or_else(|_| program.to_string()));
+    }
+    build
 }
 
-/// The C compiler `cc` will use (`CC`, or the platform default).
-pub fn c_compiler() -> String {
-    cc::Build::new().get_compiler().path().display().to_string()
+/// The compiler `cc` will run for `compiler`.
+fn compiler(compiler: &Compiler) -> cc::Tool {
+    cc_build(compiler).get_compiler()
 }
 
 /// Stops the build with install instructions if `tool` cannot be run.
-pub fn require_compiler(tool: &str, debian_package: &str) {
+pub fn require_compiler(tool: &str, compiler: &Compiler) {
     if Command::new(tool).arg("--version").output().is_err() {
         panic!(
             "\n\n`{tool}` was not found, and laplace-shootout needs it to build its kernels.\n\
              Install it, or let `cargo xtask test` / `cargo xtask run` install it for you:\n\
-             \n  Debian/Ubuntu:  sudo apt-get install {debian_package}\n\
-             \x20 Fedora:         sudo dnf install gcc-gfortran\n\
+             \n  Debian/Ubuntu:  sudo apt-get install {}\n\
+             \x20 Fedora:         sudo dnf install {}\n\
              \x20 macOS:          brew install gcc\n\
-             \nor point the FC (Fortran) / CC (C) variable at another compiler.\n\n"
+             \nor point the {} variable at another compiler.\n\n",
+            compiler.debian, compiler.fedora, compiler.env
         );
     }
 }
 
 /// The kernel sources of `lang` in `dir`, sorted by name.
-pub fn kernel_sources(dir: &Path, lang: Language) -> Vec<PathBuf> {
+pub fn kernel_sources(dir: &Path, lang: &Language) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot read kernel folder {}: {e}", dir.display()))
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == lang.extension()))
+        .filter(|p| p.extension().is_some_and(|e| e == lang.ext))
         .collect();
     files.sort();
     files
@@ -164,8 +200,12 @@ pub fn is_openmp(source: &Path) -> bool {
         .is_some_and(|s| s.contains("openmp"))
 }
 
-/// Links libgomp when any of `sources` is an OpenMP variant.
-pub fn link_openmp_if_needed(sources: &[PathBuf]) {
+/// Links the language's run-time libraries, and libgomp when any of
+/// `sources` is an OpenMP variant. (`cc` links the C++ runtime itself.)
+pub fn link_runtimes(foreign: &Foreign, sources: &[PathBuf]) {
+    for lib in foreign.runtime_libs {
+        println!("cargo:rustc-link-lib=dylib={lib}");
+    }
     if sources.iter().any(|s| is_openmp(s)) {
         println!("cargo:rustc-link-lib=dylib=gomp");
     }
@@ -181,51 +221,33 @@ pub fn sanitize_enabled() -> bool {
     env::var(SANITIZE_ENV).is_ok_and(|v| !v.is_empty() && v != "0")
 }
 
-/// The extra flags of a sanitizer build: ASan + UBSan, every finding fatal,
-/// frame pointers for the stack traces; Fortran also checks array bounds and
-/// the rest of gfortran's run-time checks (except the array-temporary
-/// warnings, which are not errors).
-pub fn sanitize_flags(lang: Language) -> &'static [&'static str] {
-    match lang {
-        Language::C => &[
-            "-fsanitize=address,undefined",
-            "-fno-sanitize-recover=all",
-            "-fno-omit-frame-pointer",
-        ],
-        Language::Fortran => &[
-            "-fsanitize=address,undefined",
-            "-fno-sanitize-recover=all",
-            "-fno-omit-frame-pointer",
-            // Not the recursion check: it keeps one static flag per
-            // procedure, so two test threads in one kernel at once read as
-            // recursion (they share no data: the locals are on the stack).
-            "-fcheck=all,no-array-temps,no-recursion",
-        ],
-    }
-}
+/// The flags of a sanitizer build shared by every language: ASan + UBSan,
+/// every finding fatal, frame pointers for the stack traces (each language
+/// adds its own, [`Foreign::sanitize_flags`]).
+pub const SANITIZE_FLAGS: [&str; 3] = [
+    "-fsanitize=address,undefined",
+    "-fno-sanitize-recover=all",
+    "-fno-omit-frame-pointer",
+];
 
 /// Compiles each source into its own static library
 /// (`laplace_<lang>_<stem>`) and returns how each was compiled.
 ///
-/// Every source gets `-O3` and `-march=<target_cpu>` (Fortran also `-cpp`);
-/// sources whose name contains `fastmath` also get `-ffast-math`, and those
-/// whose name contains `openmp` get `-fopenmp`. `fortran` is the Fortran
-/// compiler; it is ignored for C. With [`SANITIZE_ENV`] set, every source also
-/// gets `-g` and [`sanitize_flags`], and the crate links libasan and libubsan
-/// (before any other shared library, as ASan requires).
-pub fn compile_each(
-    lang: Language,
-    sources: &[PathBuf],
-    includes: &[&Path],
-    fortran: &str,
-) -> Vec<Record> {
+/// Every source gets `-O3`, `-march=<target_cpu>` and the language's
+/// [`Foreign::flags`]; sources whose name contains `fastmath` also get
+/// `-ffast-math`, and those whose name contains `openmp` get `-fopenmp`.
+/// With [`SANITIZE_ENV`] set, every source also gets `-g`,
+/// [`SANITIZE_FLAGS`] and the language's own, and the crate links libasan and
+/// libubsan (before any other shared library, as ASan requires).
+pub fn compile_each(lang: &Language, sources: &[PathBuf], includes: &[&Path]) -> Vec<Record> {
+    let foreign = lang.foreign.expect("a foreign language");
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR is set by Cargo"));
     let march = format!("-march={}", target_cpu());
     let sanitize = sanitize_enabled();
     let records = sources
         .iter()
         .map(|src| {
-            let mut build = cc::Build::new();
+            let mut build = cc_build(&foreign.compiler);
             build
                 .file(src)
                 .opt_level(OPT_LEVEL)
@@ -235,14 +257,11 @@ pub fn compile_each(
             for dir in includes {
                 build.include(dir);
             }
-            if lang == Language::Fortran {
-                // Module files go to OUT_DIR, not into the source tree; -cpp
-                // lets a variant file rename and #include its base source.
-                build
-                    .compiler(fortran)
-                    .flag("-cpp")
-                    .flag("-J")
-                    .flag(out_dir.display().to_string());
+            for flag in foreign.flags {
+                build.flag(flag);
+            }
+            if let Some(flag) = foreign.module_dir_flag {
+                build.flag(flag).flag(out_dir.display().to_string());
             }
             if is_fastmath(src) {
                 build.flag("-ffast-math");
@@ -251,7 +270,7 @@ pub fn compile_each(
                 build.flag("-fopenmp");
             }
             if sanitize {
-                for flag in sanitize_flags(lang) {
+                for flag in SANITIZE_FLAGS.iter().chain(foreign.sanitize_flags) {
                     build.flag(flag);
                 }
             }
@@ -260,7 +279,7 @@ pub fn compile_each(
                 .file_stem()
                 .and_then(|s| s.to_str())
                 .expect("UTF-8 file name");
-            let lib = format!("laplace_{}_{}", lang.name(), stem.replace('-', "_"));
+            let lib = format!("laplace_{}_{}", lang.name, stem.replace('-', "_"));
             build.compile(&lib);
             let mut flags = tool.path().display().to_string();
             for arg in tool.args() {
@@ -318,7 +337,7 @@ pub fn generate_bindings(header: &Path, includes: &[&Path], out_name: &str) {
 
 /// Writes `records` to `OUT_DIR/build_info.rs` as
 /// `pub const BUILD_INFO: &[laplace_core::SourceBuild]`.
-pub fn write_build_table(records: &[Record]) {
+pub fn write_build_table(lang: &Language, records: &[Record]) {
     let mut code = String::from(
         "/// How each kernel source was compiled (generated by build.rs).\n\
          pub const BUILD_INFO: &[laplace_core::SourceBuild] = &[\n",
@@ -326,8 +345,11 @@ pub fn write_build_table(records: &[Record]) {
     for r in records {
         writeln!(
             code,
-            "    laplace_core::SourceBuild {{ source: {:?}, build: laplace_core::BuildInfo {{ compiler: {:?}, flags: {:?} }} }},",
-            r.source, r.compiler, r.flags
+            "    laplace_core::SourceBuild {{ source: {:?}, path: {:?}, build: laplace_core::BuildInfo {{ compiler: {:?}, flags: {:?} }} }},",
+            r.source,
+            format!("{}/{}", lang.dir, r.source),
+            r.compiler,
+            r.flags
         )
         .unwrap();
     }

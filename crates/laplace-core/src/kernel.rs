@@ -59,17 +59,19 @@ pub fn name_parts(name: &str) -> (&str, &str) {
 pub struct SourceBuild {
     /// File name relative to its kernel folder, e.g. `loop.c`.
     pub source: &'static str,
+    /// The same file relative to the workspace root, e.g. `c_kernels/loop.c`.
+    pub path: &'static str,
     /// How it was built.
     pub build: BuildInfo,
 }
 
 /// Finds the build record of `source` at compile time, so that a registry
 /// entry naming a source file that was not compiled does not compile.
-pub const fn lookup_build(table: &[SourceBuild], source: &str) -> BuildInfo {
+pub const fn lookup_build(table: &'static [SourceBuild], source: &str) -> &'static SourceBuild {
     let mut k = 0;
     while k < table.len() {
         if const_str_eq(table[k].source, source) {
-            return table[k].build;
+            return &table[k];
         }
         k += 1;
     }
@@ -158,6 +160,9 @@ pub struct Kernel {
     pub scheme: Scheme,
     /// The source file, relative to the repository root.
     pub source: &'static str,
+    /// The entry point's name: the foreign symbol (`laplace_c_loop`) or the
+    /// Rust module (`loops`).
+    pub entry: &'static str,
     /// Compiler and flags.
     pub build: BuildInfo,
     /// Largest absolute difference from the reference that still passes.
@@ -341,6 +346,7 @@ mod tests {
         name: "rust/array-fastmath",
         scheme: Scheme::Jacobi,
         source: "x.rs",
+        entry: "x",
         build: BuildInfo {
             compiler: "",
             flags: "",
@@ -407,6 +413,7 @@ mod tests {
         const T: &[SourceBuild] = &[
             SourceBuild {
                 source: "a.c",
+                path: "c_kernels/a.c",
                 build: BuildInfo {
                     compiler: "cc",
                     flags: "-O1",
@@ -414,13 +421,15 @@ mod tests {
             },
             SourceBuild {
                 source: "b.c",
+                path: "c_kernels/b.c",
                 build: BuildInfo {
                     compiler: "cc",
                     flags: "-O3",
                 },
             },
         ];
-        const B: BuildInfo = lookup_build(T, "b.c");
-        assert_eq!(B.flags, "-O3");
+        const B: &SourceBuild = lookup_build(T, "b.c");
+        assert_eq!(B.build.flags, "-O3");
+        assert_eq!(B.path, "c_kernels/b.c");
     }
 }

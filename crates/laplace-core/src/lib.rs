@@ -18,6 +18,7 @@ mod error;
 pub mod ffi;
 mod grid;
 mod kernel;
+pub mod language;
 pub mod npy;
 mod problem;
 pub mod reference;
@@ -27,6 +28,7 @@ pub mod verify;
 
 pub use error::{InputError, KernelError};
 pub use grid::Grid;
+pub use language::{KernelName, LANGUAGES, Language, NameError};
 pub use kernel::{
     BuildInfo, Cost, Job, Kernel, KernelFn, PORTABLE, PORTABLE_VAR, SERIAL, SourceBuild,
     lookup_build, name_parts, portable_forced, short_flags,

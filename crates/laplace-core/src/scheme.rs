@@ -21,6 +21,26 @@ impl Scheme {
     /// Every scheme, in table order.
     pub const ALL: [Scheme; 3] = [Scheme::Jacobi, Scheme::GaussSeidel, Scheme::RedBlackSor];
 
+    /// The scheme whose [`Scheme::as_str`] is `name`.
+    pub fn from_name(name: &str) -> Option<Scheme> {
+        Scheme::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// The variant's name as Rust source writes it (`GaussSeidel`): what the
+    /// registry's `kernel!` macros take.
+    pub fn variant_name(self) -> &'static str {
+        match self {
+            Scheme::Jacobi => "Jacobi",
+            Scheme::GaussSeidel => "GaussSeidel",
+            Scheme::RedBlackSor => "RedBlackSor",
+        }
+    }
+
+    /// The scheme whose [`Scheme::variant_name`] is `name`.
+    pub fn from_variant_name(name: &str) -> Option<Scheme> {
+        Scheme::ALL.into_iter().find(|s| s.variant_name() == name)
+    }
+
     /// The kebab-case name used in tables and JSON.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -34,5 +54,20 @@ impl Scheme {
 impl std::fmt::Display for Scheme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for s in Scheme::ALL {
+            assert_eq!(Scheme::from_name(s.as_str()), Some(s));
+            assert_eq!(Scheme::from_variant_name(s.variant_name()), Some(s));
+            assert_eq!(format!("{s:?}"), s.variant_name());
+        }
+        assert_eq!(Scheme::from_name("sor"), None);
     }
 }

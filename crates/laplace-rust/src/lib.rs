@@ -58,6 +58,7 @@ macro_rules! kernel {
             name: $name,
             scheme: $crate::laplace_core::Scheme::$scheme,
             source: concat!("crates/laplace-rust/src/kernels/", stringify!($module), ".rs"),
+            entry: stringify!($module),
             build: $crate::BUILD,
             tolerance: $crate::laplace_core::Kernel::TOLERANCE,
             cost: $crate::laplace_core::Cost::of($crate::laplace_core::Scheme::$scheme),
