@@ -98,6 +98,34 @@ pub const FAINT_LINE_WIDTH: u32 = 1;
 /// How much of its language colour a de-emphasised series keeps, mixed
 /// into the background (0 = invisible, 1 = full colour).
 pub const FAINT_MIX: f64 = 0.35;
+/// Text of a de-emphasised series' label.
+pub const FAINT_TEXT: RGBColor = RGBColor(125, 125, 125);
+
+/// `colour` faded towards the background (see [`FAINT_MIX`]).
+pub fn faint(colour: RGBColor) -> RGBColor {
+    let mix = |c: u8, b: u8| {
+        (f64::from(b) + (f64::from(c) - f64::from(b)) * FAINT_MIX)
+            .round()
+            .clamp(0.0, 255.0) as u8
+    };
+    RGBColor(
+        mix(colour.0, BACKGROUND.0),
+        mix(colour.1, BACKGROUND.1),
+        mix(colour.2, BACKGROUND.2),
+    )
+}
+
+/// Height of the plotting area of one scaling panel (it grows when the
+/// panel has more end labels than fit).
+pub const SCALING_PANEL_PLOT: u32 = 230;
+/// Font size of the names at the right-hand ends of lines.
+pub const END_LABEL_SIZE: f64 = 15.0;
+/// Vertical spacing of the names at the right-hand ends of lines.
+pub const END_LABEL_ROW: u32 = 15;
+/// Widest column of names right of a scaling panel; longer names are cut.
+pub const END_LABEL_COLUMN: u32 = 280;
+/// Height of the x tick labels of a panel without an axis title.
+pub const TICK_AREA: u32 = 30;
 /// Radius of series markers.
 pub const MARKER: u32 = 4;
 
@@ -131,18 +159,22 @@ pub const FAILED_INK: RGBColor = RGBColor(120, 120, 120);
 pub const FAILED_TEXT: RGBColor = RGBColor(183, 28, 28);
 
 /// Language colours (Okabe-Ito, distinguishable with colour-vision deficiency).
-const LANGUAGES: [(&str, RGBColor); 4] = [
+const LANGUAGES: [(&str, RGBColor); 5] = [
     ("rust", RGBColor(213, 94, 0)),
     ("c", RGBColor(0, 114, 178)),
+    ("cpp", RGBColor(204, 121, 167)),
     ("fortran", RGBColor(0, 158, 115)),
     ("python", RGBColor(230, 159, 0)),
 ];
 
-/// Colours for languages not listed above, picked by a stable hash of the name.
+/// Colours for languages not listed above (a new kernel language gets one
+/// before anyone lists it), picked by a stable hash of the name: the same
+/// language has the same colour in every chart and every run. None is a
+/// listed language's colour.
 const FALLBACK: [RGBColor; 4] = [
-    RGBColor(204, 121, 167),
     RGBColor(86, 180, 233),
     RGBColor(140, 110, 60),
+    RGBColor(120, 80, 160),
     RGBColor(80, 80, 80),
 ];
 
@@ -266,6 +298,29 @@ mod tests {
             }
         }
         assert_eq!(language_colour("julia"), language_colour("julia"));
+    }
+
+    #[test]
+    fn every_language_gets_a_colour_no_two_known_alike() {
+        let known: Vec<RGBColor> = LANGUAGES.iter().map(|(l, _)| language_colour(l)).collect();
+        for (i, a) in known.iter().enumerate() {
+            assert!(known[i + 1..].iter().all(|b| a != b), "{a:?}");
+        }
+        assert_eq!(language_colour("cpp"), RGBColor(204, 121, 167));
+        for unknown in ["js", "julia", "go", "zig", ""] {
+            let c = language_colour(unknown);
+            assert_eq!(c, language_colour(unknown), "{unknown} is stable");
+            assert!(FALLBACK.contains(&c) && !known.contains(&c), "{unknown}");
+        }
+        assert!(language_order("cpp") < language_order("fortran"));
+        assert!(language_order("python") < language_order("js"));
+    }
+
+    #[test]
+    fn faint_fades_towards_the_background() {
+        assert_eq!(faint(BACKGROUND), BACKGROUND);
+        let f = faint(RGBColor(0, 0, 0));
+        assert!(f.0 > 150 && f.0 == f.1 && f.1 == f.2, "{f:?}");
     }
 
     #[test]

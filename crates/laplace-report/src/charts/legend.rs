@@ -1,5 +1,6 @@
 //! The one legend of the charts: swatches with a name, laid out left to
-//! right and wrapped within a width.
+//! right and wrapped within a width; and, for charts that name their lines
+//! where they end instead, the vertical spreading of those names.
 
 use plotters::prelude::*;
 
@@ -26,6 +27,8 @@ pub(crate) enum Swatch {
     LineMarker(usize, RGBColor),
     /// A short dashed line (a reference line).
     Dashed(RGBColor),
+    /// A short thin line (a de-emphasised series).
+    Faint(RGBColor),
 }
 
 /// Height of the legend rows that [`legend_row`] draws for `entries` in `width`.
@@ -116,6 +119,10 @@ pub(crate) fn legend_row(
                 ))?;
                 marker(area, *k, (cx + sw, cy + row / 2), *c)?;
             }
+            Swatch::Faint(c) => area.draw(&PathElement::new(
+                vec![(cx, cy + row / 2), (cx + 2 * sw, cy + row / 2)],
+                c.stroke_width(style::FAINT_LINE_WIDTH),
+            ))?,
             Swatch::Dashed(c) => dashed(
                 area,
                 (cx, cy + row / 2),
@@ -128,4 +135,66 @@ pub(crate) fn legend_row(
         cx += w;
     }
     Ok((cy - y + row) as u32)
+}
+
+/// Positions for labels wanted at pixel rows `want` (any order), at least
+/// `gap` apart and within `lo..=hi` where there is room, each moved as little
+/// as the others allow: labels that would overlap are set as one block
+/// centred on where they want to be. Returned in the order of `want`.
+pub(crate) fn spread(want: &[i32], gap: i32, lo: i32, hi: i32) -> Vec<i32> {
+    let mut order: Vec<usize> = (0..want.len()).collect();
+    order.sort_by_key(|&i| (want[i], i));
+    let gap = f64::from(gap.max(0));
+    let (lo, hi) = (f64::from(lo), f64::from(hi.max(lo)));
+    // Blocks of labels set `gap` apart: (first row, labels, sum of each
+    // label's wanted row less its offset in the block).
+    let mut blocks: Vec<(f64, usize, f64)> = Vec::new();
+    let place = |n: usize, sum: f64| (sum / n as f64).min(hi - (n - 1) as f64 * gap).max(lo);
+    for &i in &order {
+        let w = f64::from(want[i]);
+        blocks.push((place(1, w), 1, w));
+        while blocks.len() > 1 {
+            let (b, a) = (blocks[blocks.len() - 1], blocks[blocks.len() - 2]);
+            if a.0 + a.1 as f64 * gap <= b.0 {
+                break;
+            }
+            let (n, sum) = (a.1 + b.1, a.2 + b.2 - (b.1 * a.1) as f64 * gap);
+            blocks.pop();
+            *blocks.last_mut().expect("two blocks") = (place(n, sum), n, sum);
+        }
+    }
+    let mut out = vec![0; want.len()];
+    let mut k = 0;
+    for (first, n, _) in blocks {
+        for j in 0..n {
+            out[order[k]] = (first + j as f64 * gap).round() as i32;
+            k += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_apart_stay_put() {
+        assert_eq!(spread(&[50, 10, 30], 14, 0, 100), [50, 10, 30]);
+    }
+
+    #[test]
+    fn crowded_labels_centre_on_their_rows() {
+        assert_eq!(spread(&[40, 40, 40], 10, 0, 100), [30, 40, 50]);
+        // Order is kept, gaps are kept.
+        let at = spread(&[41, 40, 45, 90], 10, 0, 100);
+        assert_eq!(at, [42, 32, 52, 90]);
+    }
+
+    #[test]
+    fn labels_stay_within_bounds() {
+        assert_eq!(spread(&[98, 99, 100], 10, 0, 100), [80, 90, 100]);
+        assert_eq!(spread(&[0, 1], 10, 5, 100), [5, 15]);
+        assert!(spread(&[], 10, 0, 100).is_empty());
+    }
 }
