@@ -75,7 +75,11 @@ fn downsample(g: &Grid, max: usize) -> Blocks {
 /// one (the report may be rendered repeatedly in one process).
 fn solution(problem: &Problem) -> Result<Arc<Grid>, String> {
     static LAST: Mutex<Option<(Problem, Arc<Grid>)>> = Mutex::new(None);
-    let compute = || solve(SCHEME, problem).map(Arc::new).map_err(|e| e.to_string());
+    let compute = || {
+        solve(SCHEME, problem)
+            .map(Arc::new)
+            .map_err(|e| e.to_string())
+    };
     // Solved under the lock, so concurrent renders of one problem solve once;
     // a poisoned lock only costs the cache.
     let Ok(mut last) = LAST.lock() else {
@@ -145,10 +149,7 @@ impl Chart for Solution {
         let drawn = if (blocks.fr, blocks.fc) == (1, 1) {
             "one cell per grid point".to_string()
         } else {
-            format!(
-                "averaged over blocks of {}x{} points",
-                blocks.fr, blocks.fc
-            )
+            format!("averaged over blocks of {}x{} points", blocks.fr, blocks.fc)
         };
         let caption = format!(
             "The grid u after {} {} sweeps of the {}x{} problem of `{}`, computed with the \
@@ -175,9 +176,14 @@ fn draw(problem: &Problem, blocks: &Blocks) -> Result<String, ReportError> {
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
             (a.min(*v), b.max(*v))
         });
-    let (vmin, vmax) = if vmin < vmax { (vmin, vmax) } else { (0.0, 1.0) };
+    let (vmin, vmax) = if vmin < vmax {
+        (vmin, vmax)
+    } else {
+        (0.0, 1.0)
+    };
     let top_level = (style::HEATMAP_LEVELS - 1) as f64;
-    let level = |v: f64| (((v - vmin) / (vmax - vmin)).clamp(0.0, 1.0) * top_level).round() as usize;
+    let level =
+        |v: f64| (((v - vmin) / (vmax - vmin)).clamp(0.0, 1.0) * top_level).round() as usize;
     let level_colour = |q: usize| style::heat(q as f64 / top_level);
 
     // Plot area in the grid's physical aspect ratio: rows run along dx.
@@ -221,7 +227,11 @@ fn draw(problem: &Problem, blocks: &Blocks) -> Result<String, ReportError> {
         "Solution after {} {} {}",
         thousands(problem.iters),
         SCHEME,
-        if problem.iters == 1 { "sweep" } else { "sweeps" }
+        if problem.iters == 1 {
+            "sweep"
+        } else {
+            "sweeps"
+        }
     );
     super::svg(FILE, (style::WIDTH, height), |root| {
         super::title(root, &title, &subtitle)?;
@@ -243,12 +253,22 @@ fn draw(problem: &Problem, blocks: &Blocks) -> Result<String, ReportError> {
             .label_style(font(style::LABEL_SIZE, style::INK, super::CENTRE, false))
             .x_desc("column j")
             .y_desc("row i")
-            .axis_desc_style(font(style::AXIS_TITLE_SIZE, style::INK, super::CENTRE, false))
+            .axis_desc_style(font(
+                style::AXIS_TITLE_SIZE,
+                style::INK,
+                super::CENTRE,
+                false,
+            ))
             .draw()?;
 
-        // One rectangle per run of equal colour level along a block row.
+        // One rectangle per run of equal colour level along a block row, in
+        // pixels. Each reaches one pixel into its right and lower neighbours,
+        // drawn after it: where a viewer scales the image, a shared edge falls
+        // inside a pixel, and two half-covered rectangles would let the
+        // background through as a hairline seam.
+        let (_, top_px) = chart.backend_coord(&(0.0, nx));
+        let (right_px, bottom_px) = chart.backend_coord(&(ny, 0.0));
         let (rows, cols) = (blocks.rows, blocks.cols);
-        let mut rects = Vec::new();
         for b in 0..rows {
             let r0 = (b * blocks.fr) as f64;
             let r1 = (((b + 1) * blocks.fr) as f64).min(nx);
@@ -261,14 +281,18 @@ fn draw(problem: &Problem, blocks: &Blocks) -> Result<String, ReportError> {
                 }
                 let x0 = (c * blocks.fc) as f64;
                 let x1 = ((end * blocks.fc) as f64).min(ny);
-                rects.push(Rectangle::new(
-                    [(x0, nx - r0), (x1, nx - r1)],
+                let (px0, py0) = chart.backend_coord(&(x0, nx - r0));
+                let (px1, py1) = chart.backend_coord(&(x1, nx - r1));
+                root.draw(&Rectangle::new(
+                    [
+                        (px0, py0.max(top_px)),
+                        ((px1 + 1).min(right_px), (py1 + 1).min(bottom_px)),
+                    ],
                     level_colour(q).filled(),
-                ));
+                ))?;
                 c = end;
             }
         }
-        chart.draw_series(rects)?;
 
         // Colour bar beside the plot, same height.
         let (left, top_px) = chart.backend_coord(&(ny, nx));
@@ -280,7 +304,12 @@ fn draw(problem: &Problem, blocks: &Blocks) -> Result<String, ReportError> {
         for q in 0..levels {
             let ya = bottom_px - (span * q as f64 / levels as f64).round() as i32;
             let yb = bottom_px - (span * (q + 1) as f64 / levels as f64).round() as i32;
-            root.draw(&Rectangle::new([(x0, ya), (x1, yb)], level_colour(q).filled()))?;
+            // One pixel into the next level up, drawn after it (no seams).
+            let yb = if q + 1 < levels { yb - 1 } else { yb };
+            root.draw(&Rectangle::new(
+                [(x0, ya), (x1, yb)],
+                level_colour(q).filled(),
+            ))?;
         }
         root.draw(&Rectangle::new(
             [(x0, top_px), (x1, bottom_px)],
