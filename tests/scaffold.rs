@@ -1,5 +1,6 @@
 //! End to end: `cargo xtask new-kernel` in a copy of the workspace, one kernel
-//! per language and scheme (every template) and two fast-math variants, then
+//! per language and scheme (a copy of every seed kernel of
+//! `laplace_core::LANGUAGES`) and three fast-math variants, then
 //! ONE build of the copy: `cargo test --test verify` there, then its
 //! `shootout list --format json` and a short `shootout run`. The new kernels
 //! must be listed with their scheme and pass verification with no edit
@@ -13,7 +14,7 @@
 //! cores; later runs about 60 s). It is `#[ignore]`d: `cargo test` skips
 //! it and `cargo xtask test` (CI) runs it with
 //! `cargo test --test scaffold -- --ignored`. The scaffolder's refusals are
-//! tested without building, in `xtask/src/scaffold.rs`.
+//! tested without building, in `xtask/src/scaffold/tests.rs`.
 
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -21,9 +22,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
 
-/// The kernels scaffolded, every template once: name, `--scheme` (none:
-/// taken from the base kernel), expected scheme.
-const NEW: [(&str, Option<&str>, &str); 11] = [
+/// The kernels scaffolded, every seed once: name, `--scheme` (none: taken
+/// from the base kernel), expected scheme.
+const NEW: [(&str, Option<&str>, &str); 15] = [
     ("rust/scaffolded-j", Some("jacobi"), "jacobi"),
     ("rust/scaffolded-gs", Some("gauss-seidel"), "gauss-seidel"),
     ("rust/scaffolded-rb", Some("red-black-sor"), "red-black-sor"),
@@ -43,6 +44,10 @@ const NEW: [(&str, Option<&str>, &str); 11] = [
         "red-black-sor",
     ),
     ("fortran/scaffolded-gs-fastmath", None, "gauss-seidel"),
+    ("cpp/scaffolded-j", Some("jacobi"), "jacobi"),
+    ("cpp/scaffolded-gs", Some("gauss-seidel"), "gauss-seidel"),
+    ("cpp/scaffolded-rb", Some("red-black-sor"), "red-black-sor"),
+    ("cpp/scaffolded-rb-fastmath", None, "red-black-sor"),
 ];
 
 /// Copies the workspace's sources, without `target/` and `.git`.
