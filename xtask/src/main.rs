@@ -19,9 +19,11 @@
 //! - `cargo xtask sanitize | valgrind | miri [ARGS...]`: the tests under
 //!   ASan + UBSan, valgrind memcheck or Miri; see [`sanitize`].
 //!
-//! The build needs gfortran (Fortran kernels) and libclang with its headers
-//! (bindgen). On Debian and Ubuntu they are installed with apt-get, directly
-//! as root or through sudo; elsewhere the command says what to install.
+//! The build needs the compiler of every foreign language of
+//! `laplace_core::LANGUAGES` (gcc, g++, gfortran) and libclang with its
+//! headers (bindgen). On Debian and Ubuntu they are installed with apt-get,
+//! directly as root or through sudo; elsewhere the command says what to
+//! install.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -116,7 +118,7 @@ fn run() -> Result<()> {
                  test           install what is missing, then fmt, clippy, tests (NumPy in .venv),\n                 \
                  a quick bench check, ASan+UBSan\n  \
                  setup [--with-python]\n                 \
-                 only install what is missing (gfortran, libclang-dev; the Python kernels' .venv)\n  \
+                 only install what is missing (gcc, g++, gfortran, libclang-dev; the Python kernels' .venv)\n  \
                  new-kernel <language/form> --scheme <jacobi|gauss-seidel|red-black-sor>\n                 \
                  scaffold a kernel that passes verification as generated (see CONTRIBUTING.md)\n  \
                  sanitize | valgrind | miri [ARGS...]\n                 \
@@ -276,36 +278,52 @@ fn find_workspace(start: &Path) -> Option<PathBuf> {
     })
 }
 
-/// A build requirement: how to detect it and which Debian package provides it.
+/// A build requirement: how to detect it and which packages provide it.
 struct Requirement {
-    what: &'static str,
+    what: String,
     debian: &'static str,
     fedora: &'static str,
-    present: fn() -> bool,
+    present: Box<dyn Fn() -> bool>,
 }
 
-const REQUIREMENTS: [Requirement; 2] = [
-    Requirement {
-        what: "gfortran (Fortran kernels)",
-        debian: "gfortran",
-        fedora: "gcc-gfortran",
-        present: has_gfortran,
-    },
-    Requirement {
-        what: "libclang and clang's headers (bindgen)",
+/// Every build requirement: the compiler of each foreign language of
+/// `laplace_core::LANGUAGES`, and libclang for bindgen.
+fn requirements() -> Vec<Requirement> {
+    let mut out: Vec<Requirement> = laplace_core::LANGUAGES
+        .iter()
+        .filter_map(|lang| {
+            let c = lang.foreign?.compiler;
+            Some(Requirement {
+                what: format!("{} ({} kernels)", c.probe, lang.title),
+                debian: c.debian,
+                fedora: c.fedora,
+                present: Box::new(move || {
+                    let tool = env::var(c.env).unwrap_or_else(|_| c.probe.to_string());
+                    Command::new(tool)
+                        .arg("--version")
+                        .output()
+                        .is_ok_and(|o| o.status.success())
+                }),
+            })
+        })
+        .collect();
+    out.push(Requirement {
+        what: "libclang and clang's headers (bindgen)".into(),
         debian: "libclang-dev",
         fedora: "clang-devel",
-        present: has_libclang,
-    },
-];
+        present: Box::new(has_libclang),
+    });
+    out
+}
 
-/// Installs whatever of [`REQUIREMENTS`] is missing.
+/// Installs whatever of [`requirements`] is missing.
 fn setup() -> Result<()> {
-    let missing: Vec<&Requirement> = REQUIREMENTS.iter().filter(|r| !(r.present)()).collect();
+    let all = requirements();
+    let missing: Vec<&Requirement> = all.iter().filter(|r| !(r.present)()).collect();
     if missing.is_empty() {
         return Ok(());
     }
-    let names: Vec<&str> = missing.iter().map(|r| r.what).collect();
+    let names: Vec<&str> = missing.iter().map(|r| r.what.as_str()).collect();
     eprintln!("xtask: missing {}; installing", names.join(" and "));
     let packages: Vec<&str> = missing.iter().map(|r| r.debian).collect();
     if !on_path("apt-get") {
@@ -386,14 +404,6 @@ fn is_root() -> bool {
 
 fn on_path(tool: &str) -> bool {
     which(tool).is_some()
-}
-
-fn has_gfortran() -> bool {
-    let fc = env::var("FC").unwrap_or_else(|_| "gfortran".into());
-    Command::new(fc)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 /// libclang itself (not libclang-cpp) and clang's `stddef.h`, which the
