@@ -167,32 +167,32 @@ macro_rules! foreign_crate {
 
             #[test]
             fn status_codes_match_the_header() {
-                assert_eq!(crate::ffi::LAPLACE_OK as i32, ffi::OK);
-                assert_eq!(crate::ffi::LAPLACE_EINVAL as i32, ffi::EINVAL);
-                assert_eq!(crate::ffi::LAPLACE_ENOMEM as i32, ffi::ENOMEM);
+                assert_eq!($krate::ffi::LAPLACE_OK as i32, ffi::OK);
+                assert_eq!($krate::ffi::LAPLACE_EINVAL as i32, ffi::EINVAL);
+                assert_eq!($krate::ffi::LAPLACE_ENOMEM as i32, ffi::ENOMEM);
             }
 
             #[test]
             fn header_typedef_is_the_contract() {
-                fn same(f: ffi::RawKernel) -> crate::ffi::laplace_kernel_fn {
+                fn same(f: ffi::RawKernel) -> $krate::ffi::laplace_kernel_fn {
                     Some(f)
                 }
-                assert!(same(crate::ffi::$any_kernel).is_some());
+                assert!(same($krate::ffi::$any_kernel).is_some());
             }
 
             #[test]
             fn the_language_table_names_this_crate() {
                 let lang = $crate::Language::find($language).expect("in LANGUAGES");
                 assert_eq!(lang.crate_name, env!("CARGO_CRATE_NAME"));
-                for rec in crate::BUILD_INFO {
+                for rec in $krate::BUILD_INFO {
                     assert_eq!(rec.path, format!("{}/{}", lang.dir, rec.source));
                 }
             }
 
             #[test]
             fn every_source_has_a_build_record_with_flags() {
-                assert!(!crate::BUILD_INFO.is_empty());
-                for rec in crate::BUILD_INFO {
+                assert!(!$krate::BUILD_INFO.is_empty());
+                for rec in $krate::BUILD_INFO {
                     for flag in ["-O3", "-march="] {
                         assert!(
                             rec.build.flags.contains(flag),
