@@ -211,8 +211,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 fsutil::check_new_file(path, force)?;
             }
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let p = probe::measure(threads);
-            probe::store(&p);
+            let p = probe::measure_and_cache(threads);
             print!("{}", probe::render(&p));
             if let Some(path) = &json {
                 fsutil::write_atomic(path, &serde_json::to_vec_pretty(&p)?)?;
@@ -317,9 +316,7 @@ fn run(args: RunArgs, registry: &Registry) -> Result<ExitCode> {
     let probe = if args.no_probe {
         None
     } else if args.reprobe {
-        let p = probe::measure(threads);
-        probe::store(&p);
-        Some(p)
+        Some(probe::measure_and_cache(threads))
     } else {
         Some(probe::cached_or_measure(threads))
     };

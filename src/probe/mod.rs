@@ -17,6 +17,7 @@
 
 #[cfg(target_arch = "x86_64")]
 pub mod asm;
+pub mod contention;
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -323,13 +324,27 @@ pub fn store(probe: &Probe) {
     }
 }
 
-/// The cached probe, or a fresh one (then cached).
+/// The cached probe, or a fresh one (then cached, if nothing disturbed it).
 pub fn cached_or_measure(threads: usize) -> Probe {
-    cached().unwrap_or_else(|| {
-        let probe = measure(threads);
-        store(&probe);
-        probe
-    })
+    cached().unwrap_or_else(|| measure_and_cache(threads))
+}
+
+/// A fresh probe, cached unless other processes used more than
+/// [`contention::MAX_OTHERS`] of the machine while it ran; then it says so
+/// on stderr, and the next run measures again.
+pub fn measure_and_cache(threads: usize) -> Probe {
+    let before = contention::Snapshot::take();
+    let probe = measure(threads);
+    match before.others_since() {
+        Some(share) if share > contention::MAX_OTHERS => eprintln!(
+            "warning: other processes used {:.0}% of the CPUs while the probe ran, so its \
+             bandwidths and throughputs (and the bounds from them) may read low; it was not \
+             cached. Probe again on a quiet machine: `shootout probe`.",
+            share * 100.0
+        ),
+        _ => store(&probe),
+    }
+    probe
 }
 
 /// The probe as a short text report.
