@@ -1,5 +1,6 @@
 //! What machine and toolchains produced a result.
 
+use std::collections::BTreeMap;
 use std::process::Command;
 
 use laplace_core::results::{CpuSignature, Provenance};
@@ -20,8 +21,9 @@ pub fn provenance(threads: usize) -> Provenance {
         rustc: build::RUSTC.to_string(),
         target_cpu: build::TARGET_CPU.to_string(),
         profile: build::PROFILE.to_string(),
-        c_compiler: first_compiler(laplace_c::BUILD_INFO),
-        fortran_compiler: first_compiler(laplace_fortran::BUILD_INFO),
+        compilers: compilers(),
+        c_compiler: None,
+        fortran_compiler: None,
         threads,
     }
 }
@@ -33,10 +35,18 @@ pub fn host() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-fn first_compiler(table: &[laplace_core::SourceBuild]) -> String {
-    table
-        .first()
-        .map_or_else(|| "none".into(), |s| s.build.compiler.to_string())
+/// The compiler of each foreign language, from the build record of its
+/// first registered kernel.
+fn compilers() -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for k in crate::registry::KERNELS {
+        let lang = k.language();
+        if laplace_core::Language::find(lang).is_some_and(|l| l.foreign.is_some()) {
+            out.entry(lang.to_string())
+                .or_insert_with(|| k.build.compiler.to_string());
+        }
+    }
+    out
 }
 
 fn read_trimmed(path: &str) -> Option<String> {

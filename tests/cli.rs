@@ -100,10 +100,19 @@ fn run_writes_json_and_grids_that_match_the_reference() {
         "logical_cores",
         "os",
         "rustc",
-        "c_compiler",
-        "fortran_compiler",
+        "compilers",
     ] {
         assert!(!raw["provenance"][key].is_null(), "provenance.{key}");
+    }
+    for lang in laplace_core::LANGUAGES
+        .iter()
+        .filter(|l| l.foreign.is_some())
+    {
+        assert!(
+            raw["provenance"]["compilers"][lang.name].is_string(),
+            "provenance.compilers.{}",
+            lang.name
+        );
     }
     let doc: ResultsDoc = serde_json::from_value(raw.clone()).unwrap();
     assert_eq!(doc.schema_version, SCHEMA_VERSION);

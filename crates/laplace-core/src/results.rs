@@ -1,6 +1,8 @@
 //! The results document that `shootout run --json` writes and
 //! `shootout report` reads. Documented field by field in `docs/results-schema.md`.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::Scheme;
@@ -59,12 +61,35 @@ pub struct Provenance {
     pub target_cpu: String,
     /// Cargo profile of the runner (`release` for numbers worth quoting).
     pub profile: String,
-    /// C compiler and version.
-    pub c_compiler: String,
-    /// Fortran compiler and version.
-    pub fortran_compiler: String,
+    /// Each foreign language's compiler, by language name (`c`, `cpp`,
+    /// `fortran`, as in [`crate::LANGUAGES`]): the first line of its
+    /// `--version`. Read [`Provenance::compiler`], which also knows older
+    /// documents.
+    #[serde(default)]
+    pub compilers: BTreeMap<String, String>,
+    /// Documents written before `compilers`: the C compiler (kept when such
+    /// a document is written back, never set by new ones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub c_compiler: Option<String>,
+    /// Documents written before `compilers`: the Fortran compiler.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fortran_compiler: Option<String>,
     /// Threads offered to parallel kernels.
     pub threads: usize,
+}
+
+impl Provenance {
+    /// The compiler of the language called `language` (`c`, `cpp`,
+    /// `fortran`), from [`Provenance::compilers`] or, in documents written
+    /// before it, from `c_compiler` / `fortran_compiler`.
+    pub fn compiler(&self, language: &str) -> Option<&str> {
+        let legacy = match language {
+            "c" => self.c_compiler.as_deref(),
+            "fortran" => self.fortran_compiler.as_deref(),
+            _ => None,
+        };
+        self.compilers.get(language).map(String::as_str).or(legacy)
+    }
 }
 
 /// A CPU's identity beyond its model name, from `/proc/cpuinfo` (x86:
@@ -336,5 +361,37 @@ mod signature_tests {
         );
         assert_eq!(sig.file_stem(), "intel-family6-model167");
         assert_eq!(CpuSignature::from_cpuinfo("processor : 0\n"), None);
+    }
+}
+
+#[cfg(test)]
+mod compiler_tests {
+    use super::*;
+
+    fn provenance(extra: &str) -> Provenance {
+        let json = format!(
+            r#"{{"date": "d", "host": "h", "cpu": "c", "logical_cores": 2, "os": "o",
+                "rustc": "r", "target_cpu": "native", "profile": "release",
+                "threads": 2{extra}}}"#
+        );
+        serde_json::from_str(&json).unwrap()
+    }
+
+    #[test]
+    fn compilers_by_language_and_from_older_documents() {
+        let new = provenance(r#", "compilers": {"c": "gcc 12", "cpp": "g++ 12"}"#);
+        assert_eq!(new.compiler("cpp"), Some("g++ 12"));
+        assert_eq!(new.compiler("fortran"), None);
+        let json = serde_json::to_value(&new).unwrap();
+        assert!(json.get("c_compiler").is_none(), "{json}");
+
+        let old = provenance(r#", "c_compiler": "cc 1", "fortran_compiler": "gfortran 1""#);
+        assert_eq!(old.compiler("c"), Some("cc 1"));
+        assert_eq!(old.compiler("fortran"), Some("gfortran 1"));
+        assert_eq!(old.compiler("cpp"), None);
+        // Written back, an old document keeps what it said.
+        let again: Provenance =
+            serde_json::from_value(serde_json::to_value(&old).unwrap()).unwrap();
+        assert_eq!(again.compiler("fortran"), Some("gfortran 1"));
     }
 }

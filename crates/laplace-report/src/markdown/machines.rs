@@ -100,48 +100,73 @@ pub(super) fn machines(md: &mut String, runs: &[Run]) {
     for r in runs {
         table.column(cell(&r.label), Align::Left);
     }
-    type Field = fn(&Provenance) -> String;
-    let mut fields: Vec<(&str, Field)> =
-        vec![("host", |p| p.host.clone()), ("CPU", |p| p.cpu.clone())];
+    type Field = Box<dyn Fn(&Provenance) -> String>;
+    let text = |f: fn(&Provenance) -> String| -> Field { Box::new(f) };
+    let mut fields: Vec<(String, Field)> = vec![
+        ("host".into(), text(|p| p.host.clone())),
+        ("CPU".into(), text(|p| p.cpu.clone())),
+    ];
     if runs
         .iter()
         .any(|r| r.doc.provenance.cpu_signature.is_some())
     {
-        fields.push(("CPU signature", |p| {
-            p.cpu_signature.as_ref().map_or_else(
-                || "not recorded".into(),
-                |s| format!("{s} ({})", short_signature(s)),
-            )
-        }));
+        fields.push((
+            "CPU signature".into(),
+            text(|p| {
+                p.cpu_signature.as_ref().map_or_else(
+                    || "not recorded".into(),
+                    |s| format!("{s} ({})", short_signature(s)),
+                )
+            }),
+        ));
     }
     if runs.iter().any(|r| !r.doc.provenance.isa.is_empty()) {
-        fields.push(("ISA", |p| {
-            if p.isa.is_empty() {
-                "not recorded".into()
-            } else {
-                p.isa.join(" ")
-            }
-        }));
+        fields.push((
+            "ISA".into(),
+            text(|p| {
+                if p.isa.is_empty() {
+                    "not recorded".into()
+                } else {
+                    p.isa.join(" ")
+                }
+            }),
+        ));
     }
-    fields.extend::<[(&str, Field); 11]>([
-        ("logical cores", |p| p.logical_cores.to_string()),
-        ("threads offered", |p| p.threads.to_string()),
-        ("OS", |p| p.os.clone()),
-        ("rustc", |p| p.rustc.clone()),
-        ("C compiler", |p| p.c_compiler.clone()),
-        ("Fortran compiler", |p| p.fortran_compiler.clone()),
-        ("target CPU", |p| p.target_cpu.clone()),
-        ("profile", |p| p.profile.clone()),
-        ("date", |p| p.date.clone()),
-        ("git commit", |p| {
+    fields.push((
+        "logical cores".into(),
+        text(|p| p.logical_cores.to_string()),
+    ));
+    fields.push(("threads offered".into(), text(|p| p.threads.to_string())));
+    fields.push(("OS".into(), text(|p| p.os.clone())));
+    fields.push(("rustc".into(), text(|p| p.rustc.clone())));
+    // One row per foreign language of the table that some run recorded.
+    for lang in laplace_core::LANGUAGES
+        .iter()
+        .filter(|l| l.foreign.is_some())
+    {
+        if runs
+            .iter()
+            .any(|r| r.doc.provenance.compiler(lang.name).is_some())
+        {
+            let get =
+                move |p: &Provenance| p.compiler(lang.name).unwrap_or("not recorded").to_string();
+            fields.push((format!("{} compiler", lang.title), Box::new(get)));
+        }
+    }
+    fields.push(("target CPU".into(), text(|p| p.target_cpu.clone())));
+    fields.push(("profile".into(), text(|p| p.profile.clone())));
+    fields.push(("date".into(), text(|p| p.date.clone())));
+    fields.push((
+        "git commit".into(),
+        text(|p| {
             p.git_commit
                 .clone()
                 .unwrap_or_else(|| "not a git checkout".into())
         }),
-        ("kernels", |_| String::new()),
-    ]);
+    ));
+    fields.push(("kernels".into(), text(|_| String::new())));
     for (name, get) in fields {
-        let mut cells = vec![name.to_string()];
+        let mut cells = vec![name.clone()];
         for run in runs {
             let v = if name == "kernels" {
                 let n = run.doc.results.len();
