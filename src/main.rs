@@ -330,8 +330,19 @@ fn run(args: RunArgs, registry: &Registry) -> Result<ExitCode> {
         probe,
         thread_sweep: args.thread_sweep,
     };
+    let before = probe::contention::Snapshot::take();
     let doc = runner::run(&kernels, &opts, progress::stderr().as_mut())?;
     print!("{}", table::render(&doc, &args.baseline));
+    if let Some(share) = before
+        .others_since()
+        .filter(|&s| s > probe::contention::MAX_OTHERS)
+    {
+        println!(
+            "warning: other processes used {:.0}% of the CPUs during this race: its times may \
+             be slow and uneven; race again on a quiet machine before quoting them",
+            share * 100.0
+        );
+    }
     if let Some(path) = &args.json {
         let json = serde_json::to_vec_pretty(&doc)?;
         fsutil::write_atomic(path, &json).with_context(|| "writing the results document")?;

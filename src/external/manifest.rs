@@ -107,7 +107,7 @@ mod tests {
         let err = Manifest::parse(&GOOD.replace("jacobi", "newton")).unwrap_err();
         assert!(err.contains("unknown variant `newton`"), "{err}");
         let err = Manifest::parse(&GOOD.replace("python/array-numpy", "Python NumPy")).unwrap_err();
-        assert!(err.contains("not language/form"), "{err}");
+        assert!(err.contains("is not `language/form[-variant]`"), "{err}");
         let err = Manifest::parse(&GOOD.replace("max_sweeps = 20", "max_sweeps = 0")).unwrap_err();
         assert!(err.contains("at least 1"), "{err}");
         let err = Manifest::parse(&with("tolerance = 2.0")).unwrap_err();
