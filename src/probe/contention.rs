@@ -27,14 +27,15 @@ fn machine_ticks() -> Option<(u64, u64)> {
     Some((busy, busy + get(3) + get(4)))
 }
 
-/// This process's user + system clock ticks (`/proc/self/stat`, fields 14
-/// and 15, counted after the parenthesised command name).
+/// This process's user + system clock ticks, with those of its children
+/// that it has waited for (external kernels): `/proc/self/stat` fields 14
+/// to 17, counted after the parenthesised command name.
 fn own_ticks() -> Option<u64> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     let rest = &stat[stat.rfind(')')? + 1..];
     let f: Vec<&str> = rest.split_whitespace().collect();
     // `rest` starts at field 3 (state), so field n is f[n - 3].
-    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+    (11..=14).map(|k| f.get(k)?.parse::<u64>().ok()).sum()
 }
 
 /// A reading of the machine's and this process's CPU time.
