@@ -49,4 +49,9 @@ int laplace_c_array_openmp(double *u, double *scratch, size_t nx, size_t ny, dou
 int laplace_c_redblack_openmp(double *u, double *scratch, size_t nx, size_t ny, double dx,
                               double dy, size_t iters, double omega, int threads);
 
+/* c/array-exact: c/array-flat dividing by Markstein's FMA sequence, bit-exact;
+ * compiled with -ffp-contract=off (array-exact.c). */
+int laplace_c_array_exact(double *u, double *scratch, size_t nx, size_t ny, double dx, double dy,
+                          size_t iters, double omega, int threads);
+
 #endif /* LAPLACE_C_H */

@@ -10,6 +10,7 @@
 //! |---|---|
 //! | `jacobi-divide`, `red-black`, `jacobi-stream` | one divide per update at the best divides-per-second of any width (scalar, 128, 256, 512 bits: the widest is not always the fastest) |
 //! | `jacobi-reciprocal` | three multiplies and three adds per update at vector throughput |
+//! | `jacobi-fma-division` | five multiplies or FMAs (two for the stencil, one multiply and two FMAs for the division) and three adds per update at vector throughput |
 //! | `chain-divide` | the measured latency of the add, mul, add, div chain through `u[i,j-1]` (rustc) |
 //! | `chain-divide-fma` | the measured add, mul, FMA, div chain (gcc, gfortran: contracted) |
 //! | `chain-reciprocal` | the measured add, mul, FMA, mul chain (fast-math) |
@@ -72,7 +73,10 @@ pub fn bound(
     let compute = (compute.0 * workers, compute.1);
 
     let grids = match cost {
-        Cost::JacobiDivide | Cost::JacobiReciprocal | Cost::JacobiStream => 2.0,
+        Cost::JacobiDivide
+        | Cost::JacobiReciprocal
+        | Cost::JacobiFmaDivision
+        | Cost::JacobiStream => 2.0,
         Cost::RedBlack => 1.0,
         Cost::ChainDivide
         | Cost::ChainDivideFma
@@ -196,6 +200,11 @@ fn compute(cost: Cost, probe: &Probe, row: usize) -> Option<(f64, String)> {
             let mul = per_s(v.mul, lanes / 3.0)?;
             let add = per_s(v.add, lanes / 3.0)?;
             (mul.min(add), "vector FP throughput".into())
+        }
+        Cost::JacobiFmaDivision => {
+            let mul = per_s(v.fma.or(v.mul), lanes / 5.0)?;
+            let add = per_s(v.add, lanes / 3.0)?;
+            (mul.min(add), "vector FP throughput, FMA division".into())
         }
         Cost::ChainDivide => chain(Chain::AddMulAddDiv, [lat.add, lat.mul, lat.add, lat.div])?,
         Cost::ChainDivideFma => chain(Chain::AddMulFmaDiv, [lat.add, lat.mul, lat.fma, lat.div])?,

@@ -26,6 +26,9 @@ pub struct KernelRow {
     pub source: String,
     /// Verification tolerance (max absolute difference from the reference).
     pub tolerance: f64,
+    /// Whether verification requires the reference's grid bit for bit
+    /// (`max_abs_diff == 0`); `tolerance` is then not used.
+    pub bit_exact: bool,
     /// `compiled` or `external`.
     pub kind: &'static str,
     /// Why the kernel cannot run here, if it cannot.
@@ -46,6 +49,7 @@ fn row(e: Entry<'_>) -> KernelRow {
             compiler: k.build.compiler.to_string(),
             source: k.source.to_string(),
             tolerance: k.tolerance,
+            bit_exact: k.bit_exact,
             kind: "compiled",
             unavailable: None,
         },
@@ -65,6 +69,7 @@ fn row(e: Entry<'_>) -> KernelRow {
                     .display()
                     .to_string(),
                 tolerance: x.tolerance,
+                bit_exact: false,
                 kind: "external",
                 unavailable: x.availability().err(),
             }

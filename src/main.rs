@@ -235,8 +235,14 @@ fn verify(args: &VerifyArgs) -> Result<ExitCode> {
     for k in chosen.into_iter().map(|i| &kernels[i]) {
         match laplace_core::verify::verify(k, &problem, threads) {
             Ok(v) => println!(
-                "ok      {:<26} max |diff| {:.1e} (tolerance {:.0e})",
-                k.name, v.diff.max_abs, k.tolerance
+                "ok      {:<26} max |diff| {:.1e} ({})",
+                k.name,
+                v.diff.max_abs,
+                if k.bit_exact {
+                    "bit-exact: must be 0".to_string()
+                } else {
+                    format!("tolerance {:.0e}", k.tolerance)
+                }
             ),
             Err(e) => {
                 failed += 1;

@@ -16,26 +16,29 @@ use crate::external::{self, ExternalError, ExternalKernel};
 /// Every registered kernel, one line each (kept on one line by `rustfmt::skip`).
 #[rustfmt::skip]
 pub static KERNELS: &[Kernel] = &[
-    // Rust: laplace_rust::kernel!(name, Scheme, module in crates/laplace-rust/src/kernels/)
-    laplace_rust::kernel!("rust/loop", GaussSeidel, loops),
-    laplace_rust::kernel!("rust/loop-slices", GaussSeidel, loop_slices),
-    laplace_rust::kernel!("rust/loop-unchecked", GaussSeidel, loop_unchecked),
+    // Rust: laplace_rust::kernel!(name, Scheme, module in crates/laplace-rust/src/kernels/).
+    // bit_exact = true: the reference's arithmetic exactly (rustc does not
+    // contract a * b + c), verified bit for bit.
+    laplace_rust::kernel!("rust/loop", GaussSeidel, loops, bit_exact = true),
+    laplace_rust::kernel!("rust/loop-slices", GaussSeidel, loop_slices, bit_exact = true),
+    laplace_rust::kernel!("rust/loop-unchecked", GaussSeidel, loop_unchecked, bit_exact = true),
     laplace_rust::kernel!("rust/loop-wavefront", GaussSeidel, loop_wavefront, cost = Cost::ScalarThroughput),
-    laplace_rust::kernel!("rust/array", Jacobi, array),
-    laplace_rust::kernel!("rust/array-indexed", Jacobi, array_indexed),
-    laplace_rust::kernel!("rust/array-unchecked", Jacobi, array_unchecked),
-    laplace_rust::kernel!("rust/array-ndarray", Jacobi, array_ndarray),
+    laplace_rust::kernel!("rust/array", Jacobi, array, bit_exact = true),
+    laplace_rust::kernel!("rust/array-indexed", Jacobi, array_indexed, bit_exact = true),
+    laplace_rust::kernel!("rust/array-unchecked", Jacobi, array_unchecked, bit_exact = true),
+    laplace_rust::kernel!("rust/array-ndarray", Jacobi, array_ndarray, bit_exact = true),
     laplace_rust::kernel!("rust/array-recip", Jacobi, array_recip, cost = Cost::JacobiReciprocal),
-    laplace_rust::kernel!("rust/array-flat", Jacobi, array_flat),
+    laplace_rust::kernel!("rust/array-flat", Jacobi, array_flat, bit_exact = true),
+    laplace_rust::kernel!("rust/array-exact", Jacobi, array_exact, bit_exact = true, cost = Cost::JacobiFmaDivision),
     laplace_rust::kernel!("rust/array-flat-recip", Jacobi, array_flat_recip, cost = Cost::JacobiReciprocal),
-    laplace_rust::kernel!("rust/array-simd", Jacobi, array_simd),
+    laplace_rust::kernel!("rust/array-simd", Jacobi, array_simd, bit_exact = true),
     laplace_rust::kernel!("rust/array-simd-recip", Jacobi, array_simd_recip, cost = Cost::JacobiReciprocal),
-    laplace_rust::kernel!("rust/array-stream", Jacobi, array_stream, cost = Cost::JacobiStream),
-    laplace_rust::kernel!("rust/array-tblock", Jacobi, array_tblock),
-    laplace_rust::kernel!("rust/array-rayon", Jacobi, array_rayon, parallel = true),
-    laplace_rust::kernel!("rust/array-threads", Jacobi, array_threads, parallel = true),
-    laplace_rust::kernel!("rust/redblack", RedBlackSor, redblack),
-    laplace_rust::kernel!("rust/redblack-simd", RedBlackSor, redblack_simd),
+    laplace_rust::kernel!("rust/array-stream", Jacobi, array_stream, bit_exact = true, cost = Cost::JacobiStream),
+    laplace_rust::kernel!("rust/array-tblock", Jacobi, array_tblock, bit_exact = true),
+    laplace_rust::kernel!("rust/array-rayon", Jacobi, array_rayon, bit_exact = true, parallel = true),
+    laplace_rust::kernel!("rust/array-threads", Jacobi, array_threads, bit_exact = true, parallel = true),
+    laplace_rust::kernel!("rust/redblack", RedBlackSor, redblack, bit_exact = true),
+    laplace_rust::kernel!("rust/redblack-simd", RedBlackSor, redblack_simd, bit_exact = true),
     // C: laplace_c::kernel!(name, Scheme, symbol in c_kernels/laplace_c.h, source in c_kernels/)
     laplace_c::kernel!("c/loop", GaussSeidel, laplace_c_loop, "loop.c"),
     laplace_c::kernel!("c/loop-wavefront", GaussSeidel, laplace_c_loop_wavefront, "loop-wavefront.c", cost = Cost::ScalarThroughput),
@@ -43,6 +46,7 @@ pub static KERNELS: &[Kernel] = &[
     laplace_c::kernel!("c/loop-fastmath", GaussSeidel, laplace_c_loop_fastmath, "loop-fastmath.c", tolerance = Kernel::FASTMATH_TOLERANCE, cost = Cost::ChainReciprocal),
     laplace_c::kernel!("c/array-fastmath", Jacobi, laplace_c_array_fastmath, "array-fastmath.c", tolerance = Kernel::FASTMATH_TOLERANCE, cost = Cost::JacobiReciprocal),
     laplace_c::kernel!("c/array-flat", Jacobi, laplace_c_array_flat, "array-flat.c"),
+    laplace_c::kernel!("c/array-exact", Jacobi, laplace_c_array_exact, "array-exact.c", bit_exact = true, cost = Cost::JacobiFmaDivision),
     laplace_c::kernel!("c/array-recip", Jacobi, laplace_c_array_recip, "array-recip.c", cost = Cost::JacobiReciprocal),
     laplace_c::kernel!("c/array-openmp", Jacobi, laplace_c_array_openmp, "array-openmp.c", parallel = true),
     laplace_c::kernel!("c/redblack", RedBlackSor, laplace_c_redblack, "redblack.c"),
@@ -92,10 +96,10 @@ impl Entry<'_> {
         }
     }
 
-    /// Its verification tolerance.
+    /// Its verification tolerance (0 for a bit-exact kernel).
     pub fn tolerance(&self) -> f64 {
         match self {
-            Entry::Compiled(k) => k.tolerance,
+            Entry::Compiled(k) => k.verification_tolerance(),
             Entry::External(k) => k.tolerance,
         }
     }

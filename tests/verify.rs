@@ -8,7 +8,9 @@ use laplace_shootout::registry::KERNELS;
 
 const SHAPES: [(usize, usize); 5] = [(3, 3), (4, 7), (7, 4), (37, 91), (100, 100)];
 const SWEEPS: [usize; 5] = [0, 1, 2, 17, 500];
-const SPACINGS: [(f64, f64); 2] = [(0.1, 0.1), (0.1, 0.37)];
+/// (0.1, 0.1) and (0.1, 0.2): divisors for which the FMA division is proven;
+/// (0.1, 0.37): one for which it is not (bit-exact kernels then divide).
+const SPACINGS: [(f64, f64); 3] = [(0.1, 0.1), (0.1, 0.37), (0.1, 0.2)];
 
 /// Every shape x sweep count x spacing, plus each shape with a relaxation
 /// factor other than the default (which only red-black SOR reads).
@@ -219,8 +221,15 @@ fn portable_jobs_take_the_portable_path() {
         let (mut u, mut s) = (p.initial_grid().unwrap(), p.scratch().unwrap());
         let mut job = Job::new(&mut u, &mut s, &p, 2).unwrap().with_portable(true);
         (k.run)(&mut job).unwrap();
-        // (`serial`: a parallel kernel given a grid too small to share.)
-        let portable = [laplace_core::PORTABLE, laplace_core::SERIAL];
+        // (`serial`: a parallel kernel given a grid too small to share;
+        // `fma-division`, `divide`: how an exact kernel divides, portable
+        // Rust either way.)
+        let portable = [
+            laplace_core::PORTABLE,
+            laplace_core::SERIAL,
+            "fma-division",
+            "divide",
+        ];
         assert!(portable.contains(&job.path()), "{}: {}", k.name, job.path());
         if laplace_core::portable_forced() {
             let path = k.solve_in(&mut u, &mut s, &p, 2).unwrap();

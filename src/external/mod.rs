@@ -479,7 +479,11 @@ mod tests {
         let ks = load_dir(&default_dir(), &[]).expect("shipped manifests");
         assert!(ks.iter().any(|k| k.name == "python/array-numpy"));
         for k in &ks {
-            assert!(laplace_core::KernelName::parse(k.name).is_ok(), "{}", k.name);
+            assert!(
+                laplace_core::KernelName::parse(k.name).is_ok(),
+                "{}",
+                k.name
+            );
         }
     }
 }

@@ -190,6 +190,16 @@ pub fn is_fastmath(source: &Path) -> bool {
         .is_some_and(|s| s.contains("fastmath"))
 }
 
+/// Whether a source is an exact variant: its file stem says so. Such
+/// sources get `-ffp-contract=off`, so that `a * b + c` is rounded twice, as
+/// the reference rounds it (explicit `fma()` calls stay fused).
+pub fn is_exact(source: &Path) -> bool {
+    source
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|s| s.contains("exact"))
+}
+
 /// Whether a source is an OpenMP variant: its file stem says so. Such
 /// sources get `-fopenmp`, and the crate links the OpenMP runtime (see
 /// [`link_openmp_if_needed`]).
@@ -235,7 +245,8 @@ pub const SANITIZE_FLAGS: [&str; 3] = [
 ///
 /// Every source gets `-O3`, `-march=<target_cpu>` and the language's
 /// [`Foreign::flags`]; sources whose name contains `fastmath` also get
-/// `-ffast-math`, and those whose name contains `openmp` get `-fopenmp`.
+/// `-ffast-math`, those whose name contains `openmp` get `-fopenmp`, and
+/// those whose name contains `exact` get `-ffp-contract=off`.
 /// With [`SANITIZE_ENV`] set, every source also gets `-g`,
 /// [`SANITIZE_FLAGS`] and the language's own, and the crate links libasan and
 /// libubsan (before any other shared library, as ASan requires).
@@ -268,6 +279,9 @@ pub fn compile_each(lang: &Language, sources: &[PathBuf], includes: &[&Path]) ->
             }
             if is_openmp(src) {
                 build.flag("-fopenmp");
+            }
+            if is_exact(src) {
+                build.flag("-ffp-contract=off");
             }
             if sanitize {
                 for flag in SANITIZE_FLAGS.iter().chain(foreign.sanitize_flags) {

@@ -76,8 +76,8 @@ pub unsafe fn call(kernel: RawKernel, job: &mut Job<'_>) -> Result<(), KernelErr
 /// the `kernel!` macro that [`foreign_crate!`](crate::foreign_crate) defines
 /// in each foreign-language crate:
 /// `foreign_kernel!(name, Scheme, path::to::symbol, "symbol", BUILD_TABLE, "source" [, field = value]...)`,
-/// where the optional fields override the defaults (`tolerance`, `cost`,
-/// `parallel`). The default cost is [`crate::Cost::of_contracted`]: gcc,
+/// where the optional fields override the defaults (`tolerance`,
+/// `bit_exact`, `cost`, `parallel`). The default cost is [`crate::Cost::of_contracted`]: gcc,
 /// g++ and gfortran contract multiply-adds into FMAs.
 ///
 /// The symbol must coerce to [`RawKernel`]: a signature that differs from the
@@ -94,6 +94,7 @@ macro_rules! foreign_kernel {
             entry: $entry,
             build: $crate::lookup_build($table, $source).build,
             tolerance: $crate::Kernel::TOLERANCE,
+            bit_exact: false,
             cost: $crate::Cost::of_contracted($crate::Scheme::$scheme),
             parallel: false,
             run: |job| {

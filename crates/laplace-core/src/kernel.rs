@@ -104,6 +104,11 @@ pub enum Cost {
     /// Jacobi multiplying by a reciprocal (or fast-math): FP port and
     /// load/store throughput in cache, memory bandwidth out of it.
     JacobiReciprocal,
+    /// Jacobi with the exact division done by Markstein's sequence
+    /// ([`crate::exact_div`]): FP port throughput in cache (five
+    /// multiply-class operations and three adds per update), memory
+    /// bandwidth out of it.
+    JacobiFmaDivision,
     /// Jacobi with streaming (non-temporal) stores: the new grid bypasses the
     /// caches, so every sweep moves 16 bytes per update to and from memory,
     /// in cache or not.
@@ -167,6 +172,10 @@ pub struct Kernel {
     pub build: BuildInfo,
     /// Largest absolute difference from the reference that still passes.
     pub tolerance: f64,
+    /// Whether the kernel computes the reference's arithmetic exactly (the
+    /// post's formula, in its order, with IEEE division): then verification
+    /// requires `max_abs_diff == 0`, whatever [`Kernel::tolerance`] says.
+    pub bit_exact: bool,
     /// What bounds its speed.
     pub cost: Cost,
     /// Whether it uses the job's threads.
@@ -184,6 +193,12 @@ impl Kernel {
     /// division change rounding in every update, but the iteration is a
     /// contraction, so differences stay near 1e-15 on the test problems.
     pub const FASTMATH_TOLERANCE: f64 = 1e-10;
+
+    /// The largest difference from the reference that verification
+    /// accepts: 0 for a [`Kernel::bit_exact`] kernel, else its tolerance.
+    pub fn verification_tolerance(&self) -> f64 {
+        if self.bit_exact { 0.0 } else { self.tolerance }
+    }
 
     /// The part of the name before `/`.
     pub fn language(&self) -> &'static str {
@@ -352,6 +367,7 @@ mod tests {
             flags: "",
         },
         tolerance: Kernel::TOLERANCE,
+        bit_exact: false,
         cost: Cost::JacobiDivide,
         parallel: false,
         run: noop,

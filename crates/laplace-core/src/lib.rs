@@ -15,6 +15,7 @@
 
 pub mod cache;
 mod error;
+pub mod exact_div;
 pub mod ffi;
 mod grid;
 mod kernel;
@@ -28,10 +29,10 @@ pub mod verify;
 
 pub use error::{InputError, KernelError};
 pub use grid::Grid;
-pub use language::{KernelName, LANGUAGES, Language, NameError};
 pub use kernel::{
     BuildInfo, Cost, Job, Kernel, KernelFn, PORTABLE, PORTABLE_VAR, SERIAL, SourceBuild,
     lookup_build, name_parts, portable_forced, short_flags,
 };
+pub use language::{KernelName, LANGUAGES, Language, NameError};
 pub use problem::{Problem, Stencil, advise_huge_pages};
 pub use scheme::Scheme;

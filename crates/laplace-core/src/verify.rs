@@ -114,7 +114,7 @@ pub fn check(
     check_within(
         kernel.name,
         kernel.scheme,
-        kernel.tolerance,
+        kernel.verification_tolerance(),
         problem,
         grid,
         reference,

@@ -61,6 +61,7 @@ macro_rules! kernel {
             entry: stringify!($module),
             build: $crate::BUILD,
             tolerance: $crate::laplace_core::Kernel::TOLERANCE,
+            bit_exact: false,
             cost: $crate::laplace_core::Cost::of($crate::laplace_core::Scheme::$scheme),
             parallel: false,
             run: $crate::kernels::$module::run,
