@@ -25,15 +25,19 @@ use anyhow::{Context, Result, bail};
 
 use super::{is_root, on_path, run_privileged, workspace_root};
 
-/// The crates whose tests call foreign kernels.
-const FFI_PACKAGES: [&str; 6] = [
-    "-p",
-    "laplace-shootout",
-    "-p",
-    "laplace-c",
-    "-p",
-    "laplace-fortran",
-];
+/// `-p` arguments for the crates whose tests call foreign kernels: the root
+/// package and the crate of every foreign language of the table.
+fn ffi_packages() -> Vec<String> {
+    let mut args = vec!["-p".to_string(), "laplace-shootout".to_string()];
+    for lang in laplace_core::LANGUAGES
+        .iter()
+        .filter(|l| l.foreign.is_some())
+    {
+        args.push("-p".into());
+        args.push(lang.crate_name.replace('_', "-"));
+    }
+    args
+}
 
 /// Runs `cargo xtask <cmd> ARGS`; `cmd` is `sanitize`, `valgrind` or `miri`.
 pub fn run(cmd: &str, extra: &[String]) -> Result<()> {
@@ -58,7 +62,7 @@ pub fn run(cmd: &str, extra: &[String]) -> Result<()> {
 /// values is reported, and so is a leak of a Fortran array temporary.
 pub fn sanitize(extra: &[String]) -> Result<()> {
     let mut cmd = cargo();
-    cmd.arg("test").args(FFI_PACKAGES);
+    cmd.arg("test").args(ffi_packages());
     if !selects_targets(extra) {
         cmd.arg("--tests");
     }
@@ -90,7 +94,7 @@ pub fn valgrind(extra: &[String]) -> Result<()> {
         host_triple()?.to_uppercase().replace(['-', '.'], "_")
     );
     let mut cmd = cargo();
-    cmd.args(["test", "--release"]).args(FFI_PACKAGES);
+    cmd.args(["test", "--release"]).args(ffi_packages());
     if !selects_targets(extra) {
         cmd.args(["--lib", "--test", "verify"]);
     }

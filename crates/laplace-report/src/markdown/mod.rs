@@ -256,6 +256,38 @@ fn external_notes(md: &mut String, data: &ReportData) {
         "Extrapolated times (too slow to run the whole problem):",
         &extrapolated,
     );
+    let exact: Vec<&str> = data
+        .runs
+        .iter()
+        .flat_map(|run| &run.doc.results)
+        .filter(|r| r.verified && r.tolerance == 0.0)
+        .map(|r| r.kernel.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !exact.is_empty() {
+        let names: Vec<String> = exact.iter().map(|k| code(k)).collect();
+        let fma: Vec<String> = exact
+            .iter()
+            .filter(|k| k.ends_with("-exact"))
+            .map(|k| code(k))
+            .collect();
+        let _ = write!(
+            md,
+            "Bit-exact kernels (verified to reproduce the reference grid bit for bit, \
+             `max_abs_diff == 0`, not within a tolerance): {}.",
+            names.join(", ")
+        );
+        if !fma.is_empty() {
+            let _ = write!(
+                md,
+                " Of these, {} divide by the problem's constant with Markstein's FMA \
+                 sequence instead of the divider (see the README, Verification).",
+                fma.join(", ")
+            );
+        }
+        md.push_str("\n\n");
+    }
     if external {
         md.push_str(
             "External kernels (programs in languages Cargo does not build, run through \

@@ -12,13 +12,17 @@ use crate::model::{
 };
 use crate::table::{Align, Table};
 
-/// The kernel's name, marked when its times are extrapolated.
+/// The kernel's name, marked when its times are extrapolated and when it
+/// was verified bit for bit (tolerance 0: a `bit_exact` kernel).
 fn kernel_cell(r: &KernelResult) -> String {
+    let mut s = code(&r.kernel);
     if r.extrapolated() {
-        format!("{} (extrapolated)", code(&r.kernel))
-    } else {
-        code(&r.kernel)
+        s.push_str(" (extrapolated)");
     }
+    if r.verified && r.tolerance == 0.0 {
+        s.push_str(" (bit-exact)");
+    }
+    s
 }
 
 /// The code path a kernel ran, `-` when not recorded.

@@ -179,3 +179,20 @@ fn clock_check_and_cache_sources_are_printed() {
          the imul chain ran in a VM"
     ));
 }
+
+#[test]
+fn bit_exact_kernels_are_marked_and_listed() {
+    let mut d = amd();
+    // rust/array verified at tolerance 0: a bit-exact kernel.
+    d.results[1].tolerance = 0.0;
+    let md = report(vec![d]);
+    assert!(
+        line(&md, "| `rust/array` (bit-exact) |").starts_with("| `rust/array` (bit-exact) |"),
+        "{md}"
+    );
+    assert!(!md.contains("`c/array` (bit-exact)"));
+    assert!(md.contains("Bit-exact kernels (verified to reproduce the reference grid bit for bit"));
+    assert!(!md.contains("Markstein"), "no -exact kernel here");
+    // Without any, no note.
+    assert!(!report(vec![amd()]).contains("Bit-exact kernels"));
+}

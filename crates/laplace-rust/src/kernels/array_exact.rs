@@ -6,10 +6,10 @@
 //!
 //! The numerators are formed as the reference forms them (Rust does not
 //! contract `a * b + c`). Each block of 512 points is one branch-free,
-//! vectorised pass that also notes whether any numerator fell outside the
-//! sequence's proven range (below 2^-800: the far edge of a tall grid's
-//! first few hundred sweeps); such a block is computed again with the
-//! divider. Path `fma-division`, or `divide` (the whole kernel divides) for
+//! vectorised pass that also notes whether a numerator fell outside the
+//! sequence's proven range [2^-800, 2^800] (a zero, or the far edge of a
+//! tall grid's first sweeps); such a block is computed again with the
+//! divider. A NaN numerator gives NaN either way. Path `fma-division`, or `divide` (the whole kernel divides) for
 //! a divisor the per-problem check does not prove.
 
 use laplace_core::exact_div::ExactDiv;
@@ -19,20 +19,33 @@ use laplace_core::{Job, KernelError, Stencil};
 /// and a block with one out of range is computed again by the divider.
 const BLOCK: usize = 512;
 
+/// Grids whose values are all within this magnitude keep every numerator
+/// below [`ExactDiv::HUGE`]: a Jacobi update is a convex combination of its
+/// neighbours, so no sweep leaves `[-BOUND, BOUND]`, and a numerator is at
+/// most `BOUND * d <= 2^700 * 2^100` (the sequence is proven only for
+/// `d <= 2^100`).
+const BOUND: f64 = f64::from_bits((1023 + 700) << 52);
+
 /// Runs `iters` Jacobi sweeps, ping-ponging between `u` and the scratch buffer.
 pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
     let exact = ExactDiv::new(job.problem().stencil().denom);
     job.set_path(exact.path());
-    if exact.fast {
-        crate::jacobi_ping_pong(job, sweep)
-    } else {
-        crate::jacobi_ping_pong(job, |src, dst, nx, ny, s| {
+    if !exact.fast {
+        return crate::jacobi_ping_pong(job, |src, dst, nx, ny, s| {
             crate::jacobi_flat(src, dst, nx, ny, |d, a, r, l| s.apply(d, a, r, l));
-        })
+        });
+    }
+    // One look at the grid saves the upper range test in every sweep.
+    if job.u().iter().all(|x| x.abs() <= BOUND) {
+        crate::jacobi_ping_pong(job, sweep::<true>)
+    } else {
+        crate::jacobi_ping_pong(job, sweep::<false>)
     }
 }
 
-fn sweep(src: &[f64], dst: &mut [f64], nx: usize, ny: usize, s: &Stencil) {
+/// One sweep; `BOUNDED`: the grid is within [`BOUND`], so only the lower end
+/// of the numerators' range is tested.
+fn sweep<const BOUNDED: bool>(src: &[f64], dst: &mut [f64], nx: usize, ny: usize, s: &Stencil) {
     let exact = ExactDiv::new(s.denom);
     let (dx2, dy2) = (s.dx2, s.dy2);
     let (lo, hi) = (ny + 1, (nx - 1) * ny - 1);
@@ -46,11 +59,13 @@ fn sweep(src: &[f64], dst: &mut [f64], nx: usize, ny: usize, s: &Stencil) {
         .zip(left.chunks(BLOCK));
     for (o, (((d, a), r), l)) in out.chunks_mut(BLOCK).zip(ins) {
         // One fused, branch-free pass: the sequence for every point, and
-        // whether any numerator was outside its proven range.
+        // whether any numerator was outside [TINY, HUGE] (a zero too: exact
+        // either way, but one compare fewer; they are rare after the first
+        // sweeps). A NaN fails no test and gives NaN either way.
         let mut outside = false;
         for ((((o, &d), &a), &r), &l) in o.iter_mut().zip(d).zip(a).zip(r).zip(l) {
             let num = (d + a) * dy2 + (r + l) * dx2;
-            outside |= !(exact.in_range(num) | (num == 0.0));
+            outside |= (num < ExactDiv::TINY) | (!BOUNDED & (num > ExactDiv::HUGE));
             *o = exact.markstein(num);
         }
         if outside {
