@@ -15,6 +15,7 @@
 //! | `chain-divide-fma` | the measured add, mul, FMA, div chain (gcc, gfortran: contracted) |
 //! | `chain-reciprocal` | the measured add, mul, FMA, mul chain (fast-math) |
 //! | `scalar-throughput` | three multiply-class ops and one add per update at scalar throughput |
+//! | `scalar-fma-division` | five multiply-class ops (two multiplies for the stencil, a multiply and two FMAs for the division) and three adds per update at scalar throughput |
 //!
 //! **Traffic**, for the Jacobi and red-black costs, with the layer condition
 //! of the 2-D 5-point stencil (as RRZE's Kerncraft models it): a sweep
@@ -81,7 +82,8 @@ pub fn bound(
         Cost::ChainDivide
         | Cost::ChainDivideFma
         | Cost::ChainReciprocal
-        | Cost::ScalarThroughput => {
+        | Cost::ScalarThroughput
+        | Cost::ScalarFmaDivision => {
             return Some(Bound {
                 mlups: compute.0 / 1e6,
                 limit: compute.1,
@@ -213,6 +215,11 @@ fn compute(cost: Cost, probe: &Probe, row: usize) -> Option<(f64, String)> {
             let mul = per_s(sc.fma.or(sc.mul), 1.0 / 3.0)?;
             let add = per_s(sc.add, 1.0)?;
             (mul.min(add), "scalar FP throughput".into())
+        }
+        Cost::ScalarFmaDivision => {
+            let mul = per_s(sc.fma.or(sc.mul), 1.0 / 5.0)?;
+            let add = per_s(sc.add, 1.0 / 3.0)?;
+            (mul.min(add), "scalar FP throughput, FMA division".into())
         }
     })
 }

@@ -23,6 +23,7 @@ pub static KERNELS: &[Kernel] = &[
     laplace_rust::kernel!("rust/loop-slices", GaussSeidel, loop_slices, bit_exact = true),
     laplace_rust::kernel!("rust/loop-unchecked", GaussSeidel, loop_unchecked, bit_exact = true),
     laplace_rust::kernel!("rust/loop-wavefront", GaussSeidel, loop_wavefront, cost = Cost::ScalarThroughput),
+    laplace_rust::kernel!("rust/loop-wavefront-exact", GaussSeidel, loop_wavefront_exact, bit_exact = true, cost = Cost::ScalarFmaDivision),
     laplace_rust::kernel!("rust/array", Jacobi, array, bit_exact = true),
     laplace_rust::kernel!("rust/array-indexed", Jacobi, array_indexed, bit_exact = true),
     laplace_rust::kernel!("rust/array-unchecked", Jacobi, array_unchecked, bit_exact = true),

@@ -128,6 +128,10 @@ pub enum Cost {
     /// Gauss-Seidel on a wavefront: scalar FP throughput, one add, one
     /// multiply and two FMAs per update.
     ScalarThroughput,
+    /// Gauss-Seidel on a wavefront in the post's arithmetic, dividing by
+    /// Markstein's sequence ([`crate::exact_div`]): scalar FP throughput,
+    /// five multiply-class operations and three adds per update.
+    ScalarFmaDivision,
     /// Red-black SOR: vector divide throughput; two passes over the grid per
     /// sweep out of cache.
     RedBlack,

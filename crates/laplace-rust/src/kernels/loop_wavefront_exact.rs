@@ -1,0 +1,113 @@
+//! `rust/loop-wavefront-exact`: lexicographic Gauss-Seidel in `rust/loop`'s
+//! arithmetic, bit for bit, run several rows at once as in
+//! `rust/loop-wavefront`.
+//!
+//! Each update is the post's formula in its order,
+//! `((down + up) * dy2 + (right + left) * dx2) / (2(dx2 + dy2))`, with the
+//! division done by Markstein's FMA sequence ([`laplace_core::exact_div`]):
+//! the same quotient as the divider, without its latency on the chain
+//! through `left`. A band of `R` rows advances skewed by one column per row
+//! (row `i+k` at column `s+1-k` in step `s`), so `R` chains overlap; every
+//! point still reads the new values above and to its left and the old ones
+//! below and to its right, exactly as the row-by-row loop does, so the
+//! iterates are `rust/loop`'s.
+//!
+//! A numerator the sequence is not proven for (below 2^-800, or, for a grid
+//! not within 2^700, above 2^800) is divided by the divider: one predictable
+//! branch per point. Path `fma-division`, or `divide` for a divisor the
+//! per-problem check does not prove (then every point is divided).
+
+use laplace_core::exact_div::ExactDiv;
+use laplace_core::{Job, KernelError, Stencil};
+
+/// Rows advanced together. The chain through `left` is an add, a multiply,
+/// an add, a multiply and two FMAs (about 20 cycles), so eight chains do not
+/// cover it; sixteen ran slower (the band's state no longer fits in
+/// registers). Vectorising across the band is the next step.
+const R: usize = 8;
+
+/// Grids within this magnitude keep every numerator below
+/// [`ExactDiv::HUGE`] (a Gauss-Seidel update is a convex combination of its
+/// neighbours, and the sequence is proven only for `d <= 2^100`).
+const BOUND: f64 = f64::from_bits((1023 + 700) << 52);
+
+/// Runs `iters` in-place Gauss-Seidel sweeps in bands of `R` rows.
+pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
+    let p = *job.problem();
+    let (nx, ny) = (p.nx, p.ny);
+    let st = p.stencil();
+    let exact = ExactDiv::new(st.denom);
+    job.set_path(exact.path());
+    let bounded = job.u().iter().all(|x| x.abs() <= BOUND);
+    let div = Div {
+        exact,
+        // The sequence for every numerator in range (zero included); the
+        // upper end is only tested for a grid that is not bounded.
+        huge: if bounded { f64::INFINITY } else { ExactDiv::HUGE },
+    };
+    let u = job.u();
+    for _ in 0..p.iters {
+        let mut i = 1;
+        while i + R < nx {
+            band::<R>(u, i, ny, &st, &div);
+            i += R;
+        }
+        while i < nx - 1 {
+            band::<1>(u, i, ny, &st, &div);
+            i += 1;
+        }
+    }
+    Ok(())
+}
+
+/// The division of this problem.
+struct Div {
+    exact: ExactDiv,
+    huge: f64,
+}
+
+impl Div {
+    /// `num / d`, bit for bit.
+    #[inline(always)]
+    fn apply(&self, num: f64) -> f64 {
+        let (e, a) = (&self.exact, num.abs());
+        if e.fast && ((a >= ExactDiv::TINY && a <= self.huge) || num == 0.0) {
+            e.markstein(num)
+        } else {
+            num / e.d
+        }
+    }
+}
+
+/// Updates rows `i..i+N` (all interior) in one skewed pass.
+#[inline(always)]
+fn band<const N: usize>(u: &mut [f64], i: usize, ny: usize, st: &Stencil, div: &Div) {
+    let (dx2, dy2) = (st.dx2, st.dy2);
+    let (head, tail) = u.split_at_mut(i * ny);
+    let above = &head[(i - 1) * ny..][..ny];
+    let (band, rest) = tail.split_at_mut(N * ny);
+    let below = &rest[..ny];
+    let mut rows = band.chunks_exact_mut(ny);
+    let rows: [&mut [f64]; N] = std::array::from_fn(|_| rows.next().expect("N rows"));
+    // prev[k]: the newest value of row i+k (its left neighbour for the next
+    // column), starting with the boundary value in column 0.
+    let mut prev: [f64; N] = std::array::from_fn(|k| rows[k][0]);
+    let last = ny - 2;
+    for s in 0..last + N - 1 {
+        let (lo, hi) = ((s + 1).saturating_sub(last), (s + 1).min(N));
+        let all = lo == 0 && hi == N;
+        // From the bottom row up, so prev[k-1] still holds the previous step.
+        for k in (0..N).rev() {
+            if !(all || (lo..hi).contains(&k)) {
+                continue;
+            }
+            let c = s + 1 - k;
+            let up = if k == 0 { above[c] } else { prev[k - 1] };
+            let down = if k + 1 == N { below[c] } else { rows[k + 1][c] };
+            let right = rows[k][c + 1];
+            let new = div.apply((down + up) * dy2 + (right + prev[k]) * dx2);
+            rows[k][c] = new;
+            prev[k] = new;
+        }
+    }
+}
