@@ -34,18 +34,49 @@ pub fn matches(pattern: &str, name: &str) -> bool {
     }
 }
 
-/// Glob with `*` (any run), `?` (any one byte) and `[abc]` classes.
+/// Glob with `*` (any run), `?` (any one byte) and `[abc]` classes, in
+/// time linear in the pattern times the name (a set of reachable positions
+/// per pattern element; no backtracking, so `******z` is as quick as `*z`).
+/// A `[` without its `]` matches nothing.
 fn glob(p: &[u8], s: &[u8]) -> bool {
-    match p.split_first() {
-        None => s.is_empty(),
-        Some((b'*', rest)) => (0..=s.len()).any(|k| glob(rest, &s[k..])),
-        Some((b'?', rest)) => !s.is_empty() && glob(rest, &s[1..]),
-        Some((b'[', rest)) => match (rest.iter().position(|&c| c == b']'), s.first()) {
-            (Some(end), Some(c)) => rest[..end].contains(c) && glob(&rest[end + 1..], &s[1..]),
-            _ => false,
-        },
-        Some((c, rest)) => s.first() == Some(c) && glob(rest, &s[1..]),
+    // reach[k]: the pattern read so far can match s[..k].
+    let mut reach = vec![false; s.len() + 1];
+    reach[0] = true;
+    let mut rest = p;
+    while let Some((&c, tail)) = rest.split_first() {
+        let one: Box<dyn Fn(u8) -> bool> = match c {
+            b'*' => {
+                // Every position at or after the first reachable one.
+                if let Some(first) = reach.iter().position(|&r| r) {
+                    reach[first..].fill(true);
+                }
+                rest = tail;
+                continue;
+            }
+            b'?' => Box::new(|_| true),
+            b'[' => match tail.iter().position(|&x| x == b']') {
+                Some(end) => {
+                    let class = &tail[..end];
+                    rest = &tail[end + 1..];
+                    Box::new(move |x| class.contains(&x))
+                }
+                None => return false,
+            },
+            lit => Box::new(move |x| x == lit),
+        };
+        if c != b'[' {
+            rest = tail;
+        }
+        // One byte: position k+1 is reachable if k was and s[k] fits.
+        for k in (0..s.len()).rev() {
+            reach[k + 1] = reach[k] && one(s[k]);
+        }
+        reach[0] = false;
+        if !reach.contains(&true) {
+            return false;
+        }
     }
+    reach[s.len()]
 }
 
 /// The items whose names match any of `patterns` (all of them if none), in
@@ -118,6 +149,29 @@ mod tests {
         assert!(!matches("=c/array", "c/array-flat"));
         assert!(!matches("=c/arr", "c/array"));
         assert!(!matches("?/loop", "rust/loop"));
+        assert!(matches("*", ""));
+        assert!(!matches("?", ""));
+        assert!(!matches("[ab", "a"), "an unclosed class matches nothing");
+        assert!(matches("c/*-*", "c/array-flat"));
+        assert!(!matches("c/*-*", "c/array"));
+        assert!(matches("*a*a*a*", "banana-a"));
+    }
+
+    /// Issue 15: `******************z` took over 30 s with backtracking.
+    /// Timing belongs in benchmarks, so this counts work instead: the
+    /// matcher's cost is one pass per pattern byte, which the answer for a
+    /// long pattern against a long name shows by returning at all (a
+    /// backtracking matcher would need about C(60, 30) steps here).
+    #[test]
+    fn many_stars_do_not_backtrack() {
+        let name = "a".repeat(60);
+        let pattern = format!("{}b", "*a".repeat(30));
+        assert!(!matches(&pattern, &name));
+        assert!(matches(&format!("{}a", "*".repeat(40)), &name));
+        assert!(!matches(
+            &format!("{}z", "*".repeat(18)),
+            "rust/array-flat-recip"
+        ));
     }
 
     #[test]
