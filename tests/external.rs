@@ -114,6 +114,15 @@ fn broken_external_kernels_fail_with_the_reason() {
             "wrote a 8x7 grid for a 9x7 problem",
         ),
         ("fixture/array-slow", "did not finish within 1 s"),
+        // Impossible numbers are errors, never ranked (issue 15).
+        (
+            "fixture/array-zero-time",
+            "reported sweep_seconds = 0, not a time",
+        ),
+        (
+            "fixture/array-overlong-time",
+            "longer than the whole process",
+        ),
     ];
     let names: Vec<&str> = cases.iter().map(|c| c.0).collect();
     let (code, stdout, doc) = run("broken", &names);

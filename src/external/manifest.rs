@@ -46,6 +46,12 @@ pub struct Manifest {
     pub setup: Option<String>,
 }
 
+/// The loosest verification tolerance a manifest may ask for: 1e-8, a
+/// hundred times the fast-math kernels' 1e-10. The update is a contraction,
+/// so a correct kernel's difference from the reference stays near 1e-15;
+/// a tolerance near 1 would pass a kernel that does nothing.
+pub const MAX_TOLERANCE: f64 = 1e-8;
+
 impl Manifest {
     /// Parses and checks a manifest's text.
     pub fn parse(text: &str) -> Result<Manifest, String> {
@@ -61,9 +67,12 @@ impl Manifest {
         }
         if let Some(t) = self
             .tolerance
-            .filter(|t| !(t.is_finite() && *t > 0.0 && *t < 1.0))
+            .filter(|t| !(t.is_finite() && *t >= 0.0 && *t <= MAX_TOLERANCE))
         {
-            return Err(format!("`tolerance` must be in (0, 1), got {t}"));
+            return Err(format!(
+                "`tolerance` must be in [0, {MAX_TOLERANCE:e}], got {t}: a looser one would \
+                 pass a kernel that does not solve the problem (fast-math kernels use 1e-10)"
+            ));
         }
         if self.max_sweeps == Some(0) {
             return Err("`max_sweeps` must be at least 1".into());
@@ -112,6 +121,14 @@ mod tests {
         assert!(err.contains("at least 1"), "{err}");
         let err = Manifest::parse(&with("tolerance = 2.0")).unwrap_err();
         assert!(err.contains("tolerance"), "{err}");
+        // Issue 15: 0.999 let a kernel that does nothing pass.
+        for loose in ["0.999", "1e-6", "-1e-12", "nan"] {
+            let err = Manifest::parse(&with(&format!("tolerance = {loose}"))).unwrap_err();
+            assert!(err.contains("must be in [0, 1e-8]"), "{loose}: {err}");
+        }
+        for fine in ["1e-8", "1e-10", "0.0"] {
+            Manifest::parse(&with(&format!("tolerance = {fine}"))).unwrap();
+        }
         let err = Manifest::parse(&GOOD.replace(
             r#"command = ["{python}", "{dir}/python/numpy_array.py"]"#,
             "command = []",

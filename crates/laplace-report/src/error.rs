@@ -65,6 +65,16 @@ pub enum ReportError {
         /// [`laplace_core::results::SCHEMA_VERSION`].
         expected: u32,
     },
+    /// A kernel's times in a results document that no run can produce.
+    #[error("{}: {kernel}: {problem}", path.display())]
+    ImpossibleTimes {
+        /// The file.
+        path: PathBuf,
+        /// The kernel.
+        kernel: String,
+        /// What is wrong, e.g. `best_s = 0`.
+        problem: String,
+    },
     /// A results document that lists no kernel at all.
     #[error("{}: the results document lists no kernels", path.display())]
     NoKernels {

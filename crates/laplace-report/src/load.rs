@@ -103,7 +103,41 @@ pub fn load_results(path: &Path) -> Result<ResultsDoc, ReportError> {
             path: path.to_path_buf(),
         });
     }
+    for r in &doc.results {
+        if let Some(problem) = impossible_times(r) {
+            return Err(ReportError::ImpossibleTimes {
+                path: path.to_path_buf(),
+                kernel: r.kernel.clone(),
+                problem,
+            });
+        }
+    }
     Ok(doc)
+}
+
+/// What is impossible about a result's times, if anything: a time that is
+/// not finite and positive, or best > median > max out of order.
+fn impossible_times(r: &laplace_core::results::KernelResult) -> Option<String> {
+    let times = [
+        ("best_s", r.best_s),
+        ("median_s", r.median_s),
+        ("max_s", r.max_s),
+    ];
+    for (name, t) in times {
+        if let Some(t) = t
+            && !(t.is_finite() && t > 0.0)
+        {
+            return Some(format!("{name} = {t}, not a time"));
+        }
+    }
+    if let (Some(best), Some(median), Some(max)) = (r.best_s, r.median_s, r.max_s)
+        && !(best <= median && median <= max)
+    {
+        return Some(format!(
+            "best_s {best} <= median_s {median} <= max_s {max} does not hold"
+        ));
+    }
+    None
 }
 
 /// Reads every measurement under criterion's output folder: each
@@ -299,5 +333,23 @@ mod tests {
             .mlups(),
             None
         );
+    }
+
+    #[test]
+    fn impossible_times_are_named() {
+        let json = r#"{"kernel":"c/array","language":"c","form":"array","scheme":"jacobi",
+            "flags":"cc -O3","compiler":"gcc","verified":true,"tolerance":1e-12,
+            "best_s":0.5,"median_s":0.6,"max_s":0.7}"#;
+        let ok: laplace_core::results::KernelResult = serde_json::from_str(json).unwrap();
+        assert_eq!(impossible_times(&ok), None);
+        let with = |f: fn(&mut laplace_core::results::KernelResult)| {
+            let mut r = ok.clone();
+            f(&mut r);
+            impossible_times(&r).expect("refused")
+        };
+        assert!(with(|r| r.best_s = Some(0.0)).contains("best_s = 0"));
+        assert!(with(|r| r.median_s = Some(-1.0)).contains("median_s = -1"));
+        assert!(with(|r| r.max_s = Some(f64::INFINITY)).contains("max_s = inf"));
+        assert!(with(|r| r.best_s = Some(0.9)).contains("does not hold"));
     }
 }
