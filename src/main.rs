@@ -338,6 +338,12 @@ fn run(args: RunArgs, registry: &Registry) -> Result<ExitCode> {
     };
     let before = probe::contention::Snapshot::take();
     let doc = runner::run(&kernels, &opts, progress::stderr().as_mut())?;
+    // The results document first: nothing that prints can lose a finished run.
+    if let Some(path) = &args.json {
+        let json = serde_json::to_vec_pretty(&doc)?;
+        fsutil::write_atomic(path, &json).with_context(|| "writing the results document")?;
+        eprintln!("results written to {}", path.display());
+    }
     print!("{}", table::render(&doc, &args.baseline));
     if let Some(share) = before
         .others_since()
@@ -348,11 +354,6 @@ fn run(args: RunArgs, registry: &Registry) -> Result<ExitCode> {
              be slow and uneven; race again on a quiet machine before quoting them",
             share * 100.0
         );
-    }
-    if let Some(path) = &args.json {
-        let json = serde_json::to_vec_pretty(&doc)?;
-        fsutil::write_atomic(path, &json).with_context(|| "writing the results document")?;
-        eprintln!("results written to {}", path.display());
     }
     if let Some(dir) = &args.report {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;

@@ -387,10 +387,29 @@ impl ExternalKernel {
             grid,
             sweep_s: report.sweep_seconds,
             process_s: out.wall_s,
-            runtime: report.runtime,
-            flags: report.flags,
-            path: report.path,
+            runtime: bounded_text(&report.runtime, MAX_FIELD),
+            flags: bounded_text(&report.flags, MAX_FIELD),
+            path: report.path.map(|p| bounded_text(&p, 40)),
         })
+    }
+}
+
+/// The longest `runtime` or `flags` text kept from a kernel's report.
+pub const MAX_FIELD: usize = 300;
+
+/// `text` as the table, the JSON, the SVGs and the Markdown can all carry
+/// it: control characters (NUL, ESC, line breaks, ...) each become one
+/// space, and text beyond `max` characters is cut, ending in `...`. A kernel
+/// controls these fields, so they are bounded here, before anything shows
+/// them.
+pub fn bounded_text(text: &str, max: usize) -> String {
+    let clean = text.chars().map(|c| if c.is_control() { ' ' } else { c });
+    if text.chars().count() <= max {
+        clean.collect()
+    } else {
+        let mut s: String = clean.take(max.saturating_sub(3)).collect();
+        s.push_str("...");
+        s
     }
 }
 
@@ -531,5 +550,14 @@ mod tests {
         for good in [0.05, 1.0, 2.0] {
             check_sweep_seconds(good, wall, &p, 8000).unwrap();
         }
+    }
+
+    #[test]
+    fn kernel_text_is_bounded_and_printable() {
+        assert_eq!(bounded_text("gcc -O3", 300), "gcc -O3");
+        assert_eq!(bounded_text("a\nb\0c\x1b[31m", 300), "a b c [31m");
+        let long = bounded_text(&"x".repeat(5_000_000), MAX_FIELD);
+        assert_eq!(long.chars().count(), MAX_FIELD);
+        assert!(long.ends_with("..."));
     }
 }

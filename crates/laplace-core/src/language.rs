@@ -240,6 +240,9 @@ pub enum NameError {
     /// No `/`.
     #[error("`{0}` is not `language/form[-variant]` (e.g. c/blocked): there is no `/`")]
     NoSlash(String),
+    /// Longer than [`KernelName::MAX_LEN`] (the name's start is kept).
+    #[error("`{0}...` is not `language/form[-variant]`: longer than 64 characters")]
+    TooLong(String),
     /// The language part is not a lower-case word.
     #[error(
         "`{name}` is not `language/form[-variant]`: the language `{language}` must be \
@@ -277,8 +280,16 @@ pub struct KernelName<'a> {
 }
 
 impl<'a> KernelName<'a> {
+    /// The longest name accepted, in bytes (names are ASCII).
+    pub const MAX_LEN: usize = 64;
+
     /// Checks `name` and splits it.
     pub fn parse(name: &'a str) -> Result<Self, NameError> {
+        if name.len() > Self::MAX_LEN {
+            return Err(NameError::TooLong(
+                name.chars().take(Self::MAX_LEN).collect(),
+            ));
+        }
         let Some((language, form)) = name.split_once('/') else {
             return Err(NameError::NoSlash(name.to_string()));
         };
@@ -341,6 +352,12 @@ mod tests {
         ] {
             assert!(KernelName::parse(bad).is_err(), "{bad} was accepted");
         }
+        let long = format!("c/{}", "a".repeat(65_540));
+        assert!(matches!(
+            KernelName::parse(&long),
+            Err(NameError::TooLong(_))
+        ));
+        assert!(KernelName::parse(&format!("c/{}", "a".repeat(62))).is_ok());
         assert!(matches!(
             KernelName::parse("c/a--b"),
             Err(NameError::Form { .. })
