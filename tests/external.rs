@@ -102,6 +102,18 @@ fn a_good_external_kernel_is_verified_and_timed() {
     assert!(stdout.contains("ran 3 sweeps per invocation"), "{stdout}");
 }
 
+/// Issue 15: a grandchild holding stdout open kept the runner waiting for
+/// it (15 s with a 3 s timeout). Its group is killed when the kernel exits.
+#[test]
+fn a_kernel_that_leaves_a_process_behind_does_not_hold_the_run() {
+    let start = std::time::Instant::now();
+    let (code, stdout, doc) = run("grandchild", &["fixture/array-grandchild"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(result(&doc, "fixture/array-grandchild").verified);
+    // The fixture's `sleep 30` is not waited for (it is started twice).
+    assert!(start.elapsed().as_secs() < 25, "{:?}", start.elapsed());
+}
+
 #[test]
 fn broken_external_kernels_fail_with_the_reason() {
     let cases = [
@@ -123,6 +135,7 @@ fn broken_external_kernels_fail_with_the_reason() {
             "fixture/array-overlong-time",
             "longer than the whole process",
         ),
+        ("fixture/array-fifo-output", "is not a regular file"),
     ];
     let names: Vec<&str> = cases.iter().map(|c| c.0).collect();
     let (code, stdout, doc) = run("broken", &names);

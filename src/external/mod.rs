@@ -373,6 +373,23 @@ impl ExternalKernel {
                 })
             })?;
         check_sweep_seconds(report.sweep_seconds, out.wall_s, problem, sweeps).map_err(fail)?;
+        // Never block on, or read without end from, what the kernel made:
+        // a regular file, no larger than the problem's grid and a header.
+        let meta = std::fs::symlink_metadata(&output)
+            .map_err(|e| fail(format!("wrote no grid to {}: {e}", output.display())))?;
+        let most = (problem.cells() as u64) * 8 + 64 * 1024;
+        if !meta.file_type().is_file() {
+            return Err(fail(format!("{} is not a regular file", output.display())));
+        }
+        if meta.len() > most {
+            return Err(fail(format!(
+                "{} holds {} bytes, more than a {}x{} grid ({most} at most)",
+                output.display(),
+                meta.len(),
+                problem.nx,
+                problem.ny
+            )));
+        }
         let file = std::fs::File::open(&output)
             .map_err(|e| fail(format!("wrote no grid to {}: {e}", output.display())))?;
         let (nx, ny, grid) = npy::read(std::io::BufReader::new(file))
