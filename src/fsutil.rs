@@ -68,6 +68,22 @@ pub fn check_new_file(path: &Path, force: bool) -> Result<(), FsError> {
     Ok(())
 }
 
+/// Checks that a new file can be created in `dir` (the current folder for
+/// an empty path) by creating and removing one: a read-only or full place
+/// fails here, before any work, not after a whole run.
+pub fn check_writable(dir: &Path) -> Result<(), FsError> {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    tempfile::Builder::new()
+        .prefix(".shootout-write-check")
+        .tempfile_in(dir)
+        .map(drop)
+        .map_err(io(dir))
+}
+
 /// Prepares `dir` for output files: creates it, or accepts an existing
 /// empty folder; a non-empty folder needs `force`.
 pub fn prepare_dir(dir: &Path, force: bool) -> Result<(), FsError> {
@@ -103,6 +119,16 @@ mod tests {
         assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
         assert!(prepare_dir(&dir, false).is_err());
         assert!(prepare_dir(&dir, true).is_ok());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn writability_is_checked_by_writing() {
+        let dir = std::env::temp_dir().join(format!("fsutil-w-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        check_writable(&dir).unwrap();
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 0, "no file left");
+        assert!(check_writable(&dir.join("missing")).is_err());
         fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -277,6 +277,50 @@ fn report(results: Vec<PathBuf>, criterion: PathBuf, out: PathBuf) -> Result<()>
     Ok(())
 }
 
+/// Checks every output target of `args` before the run: `--json` a new (or
+/// `--force`d) file in a writable folder, `--save-grids` an empty (or
+/// `--force`d) writable folder, `--report` a folder (or a place for one) that
+/// can be written, and no two of them the same place.
+fn check_outputs(args: &RunArgs) -> Result<()> {
+    let json = args.json.as_deref();
+    let grids = args.save_grids.as_deref();
+    let report = args.report.as_deref();
+    if let (Some(j), Some(g)) = (json, grids)
+        && (j == g || j.starts_with(g))
+    {
+        anyhow::bail!(
+            "--json {} and --save-grids {} are the same place: give them different paths",
+            j.display(),
+            g.display()
+        );
+    }
+    if let (Some(j), Some(r)) = (json, report)
+        && (j == r || j == r.join("results.json"))
+    {
+        anyhow::bail!(
+            "--json {} is where --report {} writes its own results.json: give another path",
+            j.display(),
+            r.display()
+        );
+    }
+    if let Some(path) = json {
+        fsutil::check_new_file(path, args.force)?;
+        fsutil::check_writable(path.parent().unwrap_or(std::path::Path::new(".")))?;
+    }
+    if let Some(dir) = grids {
+        fsutil::prepare_dir(dir, args.force)?;
+        fsutil::check_writable(dir)?;
+    }
+    if let Some(dir) = report {
+        if dir.exists() && !dir.is_dir() {
+            anyhow::bail!("--report {} exists and is not a folder", dir.display());
+        }
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        fsutil::check_writable(dir)?;
+    }
+    Ok(())
+}
+
 /// Exit code 0 when every kernel that could run verified, 1 when any failed.
 fn run(args: RunArgs, registry: &Registry) -> Result<ExitCode> {
     let problem = Problem {
@@ -308,13 +352,10 @@ fn run(args: RunArgs, registry: &Registry) -> Result<ExitCode> {
                 ))
         );
     }
-    // Refuse to overwrite before spending minutes on the run.
-    if let Some(path) = &args.json {
-        fsutil::check_new_file(path, args.force)?;
-    }
-    if let Some(dir) = &args.save_grids {
-        fsutil::prepare_dir(dir, args.force)?;
-    }
+    // Every output target is checked before the first kernel runs: refuse
+    // to overwrite, to write where nothing can be written, or to write two
+    // outputs to one place, before spending minutes on the run.
+    check_outputs(&args)?;
     let threads = args.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         |n| n as usize,
@@ -338,11 +379,16 @@ fn run(args: RunArgs, registry: &Registry) -> Result<ExitCode> {
     };
     let before = probe::contention::Snapshot::take();
     let doc = runner::run(&kernels, &opts, progress::stderr().as_mut())?;
-    // The results document first: nothing that prints can lose a finished run.
+    // The results document first: nothing that prints can lose a finished
+    // run. If a write fails, the others are still made, and the run ends
+    // with an error naming what was not written.
+    let json = serde_json::to_vec_pretty(&doc)?;
+    let mut not_written = Vec::new();
     if let Some(path) = &args.json {
-        let json = serde_json::to_vec_pretty(&doc)?;
-        fsutil::write_atomic(path, &json).with_context(|| "writing the results document")?;
-        eprintln!("results written to {}", path.display());
+        match fsutil::write_atomic(path, &json) {
+            Ok(()) => eprintln!("results written to {}", path.display()),
+            Err(e) => not_written.push(format!("the results document: {e}")),
+        }
     }
     print!("{}", table::render(&doc, &args.baseline));
     if let Some(share) = before
@@ -356,10 +402,20 @@ fn run(args: RunArgs, registry: &Registry) -> Result<ExitCode> {
         );
     }
     if let Some(dir) = &args.report {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let path = dir.join("results.json");
-        fsutil::write_atomic(&path, &serde_json::to_vec_pretty(&doc)?)?;
-        report(vec![path], args.criterion.clone(), dir.clone())?;
+        let written = std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating {}", dir.display()))
+            .and_then(|()| Ok(fsutil::write_atomic(&path, &json)?))
+            .and_then(|()| report(vec![path], args.criterion.clone(), dir.clone()));
+        if let Err(e) = written {
+            not_written.push(format!("the report in {}: {e:#}", dir.display()));
+        }
+    }
+    if !not_written.is_empty() {
+        anyhow::bail!(
+            "the run finished, but not everything was written:\n  {}",
+            not_written.join("\n  ")
+        );
     }
     let failed = doc.results.iter().filter(|r| r.failed()).count();
     Ok(if failed == 0 {

@@ -289,6 +289,41 @@ fn expect_usage_error(args: &[&str], needle: &str) {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
+/// Issue 15: output targets that could not be written were found only after
+/// every kernel had run. Now each is refused first (no kernel runs, so the
+/// refusal is immediate even for the whole registry at 8000 sweeps).
+#[test]
+fn bad_output_targets_are_refused_before_any_kernel_runs() {
+    let dir = tmp("outputs");
+    let file = dir.join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let (json, grids) = (dir.join("g/x.json"), dir.join("g"));
+    let (json, grids, file) = (
+        json.to_str().unwrap(),
+        grids.to_str().unwrap(),
+        file.to_str().unwrap(),
+    );
+    expect_usage_error(
+        &["run", "--no-probe", "--json", json, "--save-grids", grids],
+        "are the same place",
+    );
+    expect_usage_error(&["run", "--no-probe", "--report", file], "is not a folder");
+    let own = format!("{}/results.json", dir.display());
+    expect_usage_error(
+        &[
+            "run",
+            "--no-probe",
+            "--json",
+            &own,
+            "--report",
+            dir.to_str().unwrap(),
+        ],
+        "writes its own results.json",
+    );
+    let nowhere = format!("{}/missing/x.json", dir.display());
+    expect_usage_error(&["run", "--no-probe", "--json", &nowhere], "does not exist");
+}
+
 #[test]
 fn bad_input_is_a_one_line_error_with_exit_code_2() {
     expect_usage_error(&["run", "--nx", "2"], "at least 3x3, got 2x100");
