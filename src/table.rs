@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use laplace_core::results::{KernelResult, ResultsDoc};
 use laplace_report::format::{
     fmt_cycles, fmt_mlups, fmt_percent_of_bound, fmt_ratio, fmt_relative, fmt_secs, fmt_sweeps,
+    fmt_tolerance_note,
 };
 use laplace_report::table::{Align, Table};
 
@@ -142,9 +143,9 @@ fn row(r: &KernelResult) -> [String; 13] {
         } else if !r.verified {
             format!("{} FAILED", r.kernel)
         } else if r.extrapolated() {
-            format!("{}*", r.kernel)
+            format!("{}*{}", r.kernel, fmt_tolerance_note(r))
         } else {
-            r.kernel.clone()
+            format!("{}{}", r.kernel, fmt_tolerance_note(r))
         },
         r.scheme.to_string(),
         r.display_flags(),
@@ -187,7 +188,9 @@ mod tests {
             .take_while(|l| l.starts_with('|'))
             .map(|l| {
                 let cells = split(l);
-                (cells[0].trim_matches('`').to_string(), cells[k].clone())
+                // The name inside its backquotes, without a note after it.
+                let name = cells[0].split('`').nth(1).unwrap_or(&cells[0]);
+                (name.to_string(), cells[k].clone())
             })
             .collect()
     }

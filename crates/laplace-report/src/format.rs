@@ -161,6 +161,21 @@ pub fn fmt_clock(p: &Probe) -> Option<String> {
     Some(format!("{} GHz", sig(1e-9 / c, 3)))
 }
 
+/// What a result's verification was, beside its name, where it is not the
+/// default: ` (bit-exact)` for tolerance 0, ` (tolerance 1e-10)` for any
+/// other than [`laplace_core::Kernel::TOLERANCE`]; empty otherwise (and for
+/// a kernel that did not verify). The terminal table and the report both
+/// use it.
+pub fn fmt_tolerance_note(r: &KernelResult) -> String {
+    if !r.verified || r.tolerance == laplace_core::Kernel::TOLERANCE {
+        String::new()
+    } else if r.tolerance == 0.0 {
+        " (bit-exact)".into()
+    } else {
+        format!(" (tolerance {:.0e})", r.tolerance)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

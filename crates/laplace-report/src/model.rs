@@ -524,7 +524,7 @@ pub(crate) mod fixture {
         json!({
             "kernel": name, "language": language, "form": form, "scheme": scheme,
             "flags": "-O3", "compiler": "cc 1", "verified": mlups.is_some(),
-            "tolerance": 1e-10, "max_abs_diff": mlups.map(|_| 0.0),
+            "tolerance": 1e-12, "max_abs_diff": mlups.map(|_| 0.0),
             "error": if mlups.is_some() { None } else { Some("mismatch") },
             "best_s": best, "median_s": best, "max_s": best, "mlups": mlups,
             "relative": null, "grid_file": null,

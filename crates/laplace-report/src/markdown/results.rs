@@ -12,16 +12,15 @@ use crate::model::{
 };
 use crate::table::{Align, Table};
 
-/// The kernel's name, marked when its times are extrapolated and when it
-/// was verified bit for bit (tolerance 0: a `bit_exact` kernel).
+/// The kernel's name, marked when its times are extrapolated and when its
+/// verification was not the default 1e-12 (bit-exact, or a looser
+/// tolerance).
 fn kernel_cell(r: &KernelResult) -> String {
     let mut s = code(&r.kernel);
     if r.extrapolated() {
         s.push_str(" (extrapolated)");
     }
-    if r.verified && r.tolerance == 0.0 {
-        s.push_str(" (bit-exact)");
-    }
+    s.push_str(&crate::format::fmt_tolerance_note(r));
     s
 }
 
