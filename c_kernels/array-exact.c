@@ -16,11 +16,6 @@
 
 #define BLOCK 512
 
-/* Grids within 2^700 in magnitude keep every numerator below 2^800 (a Jacobi
- * update is a convex combination, and d <= 2^100 on the fast path): then only
- * the lower end of the range is tested. */
-#define BOUND 0x1p700
-
 static inline void sweep_with(const double *restrict src, double *restrict dst, size_t nx,
                               size_t ny, double dx2, double dy2, const laplace_exact_div *e,
                               int bounded) {
@@ -81,7 +76,7 @@ int laplace_c_array_exact(double *u, double *scratch, size_t nx, size_t ny, doub
     const double dx2 = dx * dx, dy2 = dy * dy;
     const laplace_exact_div e = laplace_exact_div_new(2 * (dx2 + dy2));
     int bounded = 1;
-    for (size_t k = 0; k < nx * ny; k++) bounded &= fabs(u[k]) <= BOUND;
+    for (size_t k = 0; k < nx * ny; k++) bounded &= fabs(u[k]) <= LAPLACE_EXACT_GRID_BOUND;
     void (*sweep)(const double *restrict, double *restrict, size_t, size_t, double, double,
                   const laplace_exact_div *) =
         !e.fast ? sweep_divide : bounded ? sweep_bounded : sweep_checked;

@@ -18,6 +18,9 @@ typedef struct {
 /* 2^-800 and 2^800: numerators outside are divided (q, r and r*y normal). */
 #define LAPLACE_EXACT_TINY 0x1p-800
 #define LAPLACE_EXACT_HUGE 0x1p800
+/* A grid within 2^700 keeps every numerator below 2^800 in every sweep (an
+ * update is a convex combination, and the fast path needs d <= 2^100). */
+#define LAPLACE_EXACT_GRID_BOUND 0x1p700
 
 static inline laplace_exact_div laplace_exact_div_new(double d) {
     laplace_exact_div e = {d, 1.0 / d, false};

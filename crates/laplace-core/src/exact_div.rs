@@ -135,6 +135,21 @@ macro_rules! exact_div_impl {
 
 exact_div_impl!(ExactDiv, f64, u64, 53, 800);
 
+impl ExactDiv {
+    /// Grids whose values all lie within this magnitude keep every stencil
+    /// numerator below [`ExactDiv::HUGE`] in every sweep: a Jacobi or
+    /// Gauss-Seidel update is a convex combination of its neighbours, so no
+    /// sweep leaves `[-GRID_BOUND, GRID_BOUND]`, and a numerator is at most
+    /// `GRID_BOUND * d <= 2^700 * 2^100` (the fast path needs `d <= 2^100`).
+    pub const GRID_BOUND: f64 = f64::from_bits((1023 + 700) << 52);
+
+    /// Whether every value of `grid` is within [`ExactDiv::GRID_BOUND`]: then
+    /// a kernel need only test the lower end of its numerators' range.
+    pub fn bounds_every_sweep(grid: &[f64]) -> bool {
+        grid.iter().all(|x| x.abs() <= Self::GRID_BOUND)
+    }
+}
+
 /// [`ExactDiv`] in binary32: the same check and sequence at `p = 24`, for
 /// the exhaustive test of the method.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -19,13 +19,6 @@ use laplace_core::{Job, KernelError, Stencil};
 /// and a block with one out of range is computed again by the divider.
 const BLOCK: usize = 512;
 
-/// Grids whose values are all within this magnitude keep every numerator
-/// below [`ExactDiv::HUGE`]: a Jacobi update is a convex combination of its
-/// neighbours, so no sweep leaves `[-BOUND, BOUND]`, and a numerator is at
-/// most `BOUND * d <= 2^700 * 2^100` (the sequence is proven only for
-/// `d <= 2^100`).
-const BOUND: f64 = f64::from_bits((1023 + 700) << 52);
-
 /// Runs `iters` Jacobi sweeps, ping-ponging between `u` and the scratch buffer.
 pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
     let exact = ExactDiv::new(job.problem().stencil().denom);
@@ -36,14 +29,14 @@ pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
         });
     }
     // One look at the grid saves the upper range test in every sweep.
-    if job.u().iter().all(|x| x.abs() <= BOUND) {
+    if ExactDiv::bounds_every_sweep(job.u()) {
         crate::jacobi_ping_pong(job, sweep::<true>)
     } else {
         crate::jacobi_ping_pong(job, sweep::<false>)
     }
 }
 
-/// One sweep; `BOUNDED`: the grid is within [`BOUND`], so only the lower end
+/// One sweep; `BOUNDED`: the grid is within [`ExactDiv::GRID_BOUND`], so only the lower end
 /// of the numerators' range is tested.
 fn sweep<const BOUNDED: bool>(src: &[f64], dst: &mut [f64], nx: usize, ny: usize, s: &Stencil) {
     let exact = ExactDiv::new(s.denom);

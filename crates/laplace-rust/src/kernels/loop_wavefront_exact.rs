@@ -26,11 +26,6 @@ use laplace_core::{Job, KernelError, Stencil};
 /// registers). Vectorising across the band is the next step.
 const R: usize = 8;
 
-/// Grids within this magnitude keep every numerator below
-/// [`ExactDiv::HUGE`] (a Gauss-Seidel update is a convex combination of its
-/// neighbours, and the sequence is proven only for `d <= 2^100`).
-const BOUND: f64 = f64::from_bits((1023 + 700) << 52);
-
 /// Runs `iters` in-place Gauss-Seidel sweeps in bands of `R` rows.
 pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
     let p = *job.problem();
@@ -38,7 +33,7 @@ pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
     let st = p.stencil();
     let exact = ExactDiv::new(st.denom);
     job.set_path(exact.path());
-    let bounded = job.u().iter().all(|x| x.abs() <= BOUND);
+    let bounded = ExactDiv::bounds_every_sweep(job.u());
     let div = Div {
         exact,
         // The sequence for every numerator in range (zero included); the
