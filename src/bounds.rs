@@ -16,6 +16,7 @@
 //! | `chain-reciprocal` | the measured add, mul, FMA, mul chain (fast-math) |
 //! | `scalar-throughput` | three multiply-class ops and one add per update at scalar throughput |
 //! | `scalar-fma-division` | five multiply-class ops (two multiplies for the stencil, a multiply and two FMAs for the division) and three adds per update at scalar throughput |
+//! | `vector-fma-division` | as `jacobi-fma-division`: five multiply-class ops and three adds per update at vector throughput (Gauss-Seidel in vectors across rows) |
 //!
 //! **Traffic**, for the Jacobi and red-black costs, with the layer condition
 //! of the 2-D 5-point stencil (as RRZE's Kerncraft models it): a sweep
@@ -83,7 +84,8 @@ pub fn bound(
         | Cost::ChainDivideFma
         | Cost::ChainReciprocal
         | Cost::ScalarThroughput
-        | Cost::ScalarFmaDivision => {
+        | Cost::ScalarFmaDivision
+        | Cost::VectorFmaDivision => {
             return Some(Bound {
                 mlups: compute.0 / 1e6,
                 limit: compute.1,
@@ -203,7 +205,7 @@ fn compute(cost: Cost, probe: &Probe, row: usize) -> Option<(f64, String)> {
             let add = per_s(v.add, lanes / 3.0)?;
             (mul.min(add), "vector FP throughput".into())
         }
-        Cost::JacobiFmaDivision => {
+        Cost::JacobiFmaDivision | Cost::VectorFmaDivision => {
             let mul = per_s(v.fma.or(v.mul), lanes / 5.0)?;
             let add = per_s(v.add, lanes / 3.0)?;
             (mul.min(add), "vector FP throughput, FMA division".into())

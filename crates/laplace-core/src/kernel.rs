@@ -132,6 +132,11 @@ pub enum Cost {
     /// Markstein's sequence ([`crate::exact_div`]): scalar FP throughput,
     /// five multiply-class operations and three adds per update.
     ScalarFmaDivision,
+    /// Gauss-Seidel on a vector wavefront in the post's arithmetic, dividing
+    /// by Markstein's sequence (`rust/loop-wavefront-simd`): vector FP
+    /// throughput, five multiply-class operations and three adds per
+    /// update; in place and in cache, as the other Gauss-Seidel costs.
+    VectorFmaDivision,
     /// Red-black SOR: vector divide throughput; two passes over the grid per
     /// sweep out of cache.
     RedBlack,

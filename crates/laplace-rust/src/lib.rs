@@ -18,6 +18,9 @@ include!(concat!(env!("OUT_DIR"), "/build_info.rs"));
 
 pub mod simd;
 
+#[cfg(test)]
+mod exact_tests;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 

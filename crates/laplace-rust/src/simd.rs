@@ -17,6 +17,7 @@
 //! so that one index is aligned in both: grids of huge pages do; otherwise
 //! the kernel works on two aligned copies (allocated once per call).
 
+use laplace_core::exact_div::ExactDiv;
 use laplace_core::{Job, KernelError};
 
 /// How the stencil's sum is scaled.
@@ -26,36 +27,67 @@ pub enum Finish {
     Divide,
     /// Multiply by the precomputed reciprocal (about one ulp per update).
     Reciprocal,
+    /// Divide by Markstein's sequence ([`laplace_core::exact_div`]): the
+    /// divider's quotient bit for bit; a vector with a numerator outside
+    /// the sequence's proven range goes to the divider. `bounded`: the grid
+    /// is within [`ExactDiv::GRID_BOUND`], so only the lower end is tested.
+    FmaDivision {
+        /// Whether only the lower end of the range is tested.
+        bounded: bool,
+    },
 }
 
-/// Runs the kernel: AVX-512 (path `avx512`) where the CPU has it, rows hold
-/// at least eight values and the job does not ask for the portable path;
-/// otherwise `rust/array-flat` (or `rust/array-flat-recip`), path
-/// `portable`.
+/// Runs the kernel: AVX-512 (path `avx512`, or `avx512-fma-division`)
+/// where the CPU has it, rows hold at least eight values and the job does
+/// not ask for the portable path; otherwise `rust/array-flat`,
+/// `rust/array-flat-recip` or `rust/array-exact` (their paths).
+///
+/// `FmaDivision`'s `bounded` is decided here from the job's grid; for a
+/// divisor the sequence is not proven for, it divides (path
+/// `avx512-divide`).
 pub fn run(job: &mut Job<'_>, finish: Finish) -> Result<(), KernelError> {
     #[cfg(target_arch = "x86_64")]
     if !job.portable()
         && job.problem().ny >= avx512::LANES
         && std::arch::is_x86_feature_detected!("avx512f")
     {
-        job.set_path("avx512");
+        let (finish, path) = match finish {
+            Finish::FmaDivision { .. } if !ExactDiv::new(job.problem().stencil().denom).fast => {
+                (Finish::Divide, "avx512-divide")
+            }
+            Finish::FmaDivision { .. } => (
+                Finish::FmaDivision {
+                    bounded: ExactDiv::bounds_every_sweep(job.u()),
+                },
+                "avx512-fma-division",
+            ),
+            other => (other, "avx512"),
+        };
+        job.set_path(path);
         return avx512::run(job, finish);
     }
-    job.set_path(laplace_core::PORTABLE);
     match finish {
-        Finish::Divide => crate::kernels::array_flat::run(job),
-        Finish::Reciprocal => crate::kernels::array_flat_recip::run(job),
+        Finish::Divide => {
+            job.set_path(laplace_core::PORTABLE);
+            crate::kernels::array_flat::run(job)
+        }
+        Finish::Reciprocal => {
+            job.set_path(laplace_core::PORTABLE);
+            crate::kernels::array_flat_recip::run(job)
+        }
+        Finish::FmaDivision { .. } => crate::kernels::array_exact::run(job),
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 mod avx512 {
     use std::arch::x86_64::{
-        __m512d, _mm512_add_pd, _mm512_alignr_epi64, _mm512_castpd_si512, _mm512_castsi512_pd,
-        _mm512_div_pd, _mm512_load_pd, _mm512_loadu_pd, _mm512_mul_pd, _mm512_set1_pd,
-        _mm512_store_pd,
+        __m512d, _CMP_GT_OQ, _CMP_LT_OQ, _mm512_add_pd, _mm512_alignr_epi64, _mm512_castpd_si512,
+        _mm512_castsi512_pd, _mm512_cmp_pd_mask, _mm512_div_pd, _mm512_fmadd_pd, _mm512_fnmadd_pd,
+        _mm512_load_pd, _mm512_loadu_pd, _mm512_mul_pd, _mm512_set1_pd, _mm512_store_pd,
     };
 
+    use laplace_core::exact_div::ExactDiv;
     use laplace_core::{Job, KernelError, Stencil};
 
     use super::Finish;
@@ -114,10 +146,18 @@ mod avx512 {
         finish: Finish,
     ) -> Result<(), KernelError> {
         y.copy_from_slice(x);
+        // One monomorphised sweep per finish, so that the choice is made
+        // here and not in the loop.
+        let sweep = match finish {
+            Finish::Divide => sweep::<DIVIDE>,
+            Finish::Reciprocal => sweep::<RECIPROCAL>,
+            Finish::FmaDivision { bounded: true } => sweep::<FMA_BOUNDED>,
+            Finish::FmaDivision { bounded: false } => sweep::<FMA>,
+        };
         let (mut src, mut dst) = (&mut *x, &mut *y);
         for _ in 0..iters {
             // SAFETY: `run` is only called after `is_x86_feature_detected!("avx512f")`.
-            unsafe { sweep(src, dst, nx, ny, s, finish) };
+            unsafe { sweep(src, dst, nx, ny, s) };
             std::mem::swap(&mut src, &mut dst);
         }
         if iters % 2 == 1 {
@@ -126,9 +166,25 @@ mod avx512 {
         Ok(())
     }
 
-    /// One flat sweep from `src` into `dst`.
+    /// [`Finish`] as a constant, one per sweep: `sweep::<F>`.
+    const DIVIDE: u8 = 0;
+    /// See [`DIVIDE`].
+    const RECIPROCAL: u8 = 1;
+    /// See [`DIVIDE`].
+    const FMA_BOUNDED: u8 = 2;
+    /// See [`DIVIDE`].
+    const FMA: u8 = 3;
+
+    /// One flat sweep from `src` into `dst`, finished as `F` says.
     #[target_feature(enable = "avx512f")]
-    fn sweep(src: &[f64], dst: &mut [f64], nx: usize, ny: usize, s: &Stencil, finish: Finish) {
+    fn sweep<const F: u8>(src: &[f64], dst: &mut [f64], nx: usize, ny: usize, s: &Stencil) {
+        let finish = match F {
+            DIVIDE => Finish::Divide,
+            RECIPROCAL => Finish::Reciprocal,
+            _ => Finish::FmaDivision {
+                bounded: F == FMA_BOUNDED,
+            },
+        };
         // Every unchecked access below relies on these, checked once per sweep.
         assert!(
             nx >= 3 && ny >= LANES,
@@ -139,14 +195,16 @@ mod avx512 {
             "buffer lengths"
         );
         let scale = match finish {
-            Finish::Divide => s.denom,
+            Finish::Divide | Finish::FmaDivision { .. } => s.denom,
             Finish::Reciprocal => 1.0 / s.denom,
         };
+        let exact = ExactDiv::new(s.denom);
         let scalar = |src: &[f64], k: usize| {
             let sum = (src[k + ny] + src[k - ny]) * s.dy2 + (src[k + 1] + src[k - 1]) * s.dx2;
             match finish {
                 Finish::Divide => sum / scale,
                 Finish::Reciprocal => sum * scale,
+                Finish::FmaDivision { .. } => exact.div(sum),
             }
         };
         let (lo, hi) = (ny + 1, (nx - 1) * ny - 1);
@@ -166,6 +224,11 @@ mod avx512 {
             _mm512_set1_pd(s.dy2),
             _mm512_set1_pd(s.dx2),
             _mm512_set1_pd(scale),
+        );
+        let (y, tiny, huge) = (
+            _mm512_set1_pd(exact.y),
+            _mm512_set1_pd(ExactDiv::TINY),
+            _mm512_set1_pd(ExactDiv::HUGE),
         );
         let (sp, dp) = (src.as_ptr(), dst.as_mut_ptr());
         if vectors > 0 {
@@ -201,6 +264,20 @@ mod avx512 {
                     let value = match finish {
                         Finish::Divide => _mm512_div_pd(sum, sc),
                         Finish::Reciprocal => _mm512_mul_pd(sum, sc),
+                        Finish::FmaDivision { bounded } => {
+                            let q = _mm512_mul_pd(sum, y);
+                            let r = _mm512_fnmadd_pd(q, sc, sum);
+                            let q = _mm512_fmadd_pd(r, y, q);
+                            let mut outside = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(sum, tiny);
+                            if !bounded {
+                                outside |= _mm512_cmp_pd_mask::<_CMP_GT_OQ>(sum, huge);
+                            }
+                            if outside != 0 {
+                                _mm512_div_pd(sum, sc)
+                            } else {
+                                q
+                            }
+                        }
                     };
                     _mm512_store_pd(dp.add(k), value);
                     prev = cur;
@@ -240,7 +317,11 @@ mod tests {
             let p = Problem::new(nx, ny, 0.1, 0.07, 7).unwrap();
             let want = reference::solve(Scheme::Jacobi, &p).unwrap();
             let n = p.cells();
-            for (finish, tolerance) in [(Finish::Divide, 0.0), (Finish::Reciprocal, 1e-12)] {
+            for (finish, tolerance) in [
+                (Finish::Divide, 0.0),
+                (Finish::Reciprocal, 1e-12),
+                (Finish::FmaDivision { bounded: true }, 0.0),
+            ] {
                 for (u_off, s_off) in [(0, 0), (3, 3), (5, 5), (0, 1), (2, 7)] {
                     let mut u_mem = vec![0.0; n + 16];
                     let mut s_mem = vec![0.0; n + 16];

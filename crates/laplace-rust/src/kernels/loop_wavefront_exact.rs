@@ -36,7 +36,8 @@ pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
     let bounded = ExactDiv::bounds_every_sweep(job.u());
     let div = Div {
         exact,
-        // The sequence for every numerator in range (zero included); the
+        // The sequence for every numerator in range (not zeros: it turns
+        // -0 into +0); the
         // upper end is only tested for a grid that is not bounded.
         huge: if bounded { f64::INFINITY } else { ExactDiv::HUGE },
     };
@@ -66,7 +67,7 @@ impl Div {
     #[inline(always)]
     fn apply(&self, num: f64) -> f64 {
         let (e, a) = (&self.exact, num.abs());
-        if e.fast && ((a >= ExactDiv::TINY && a <= self.huge) || num == 0.0) {
+        if e.fast && a >= ExactDiv::TINY && a <= self.huge {
             e.markstein(num)
         } else {
             num / e.d
