@@ -16,6 +16,7 @@
 //! | `chain-reciprocal` | the measured add, mul, FMA, mul chain (fast-math) |
 //! | `scalar-throughput` | three multiply-class ops and one add per update at scalar throughput |
 //! | `scalar-fma-division` | five multiply-class ops (two multiplies for the stencil, a multiply and two FMAs for the division) and three adds per update at scalar throughput |
+//! | `red-black-fma-division` | six multiply-class ops (stencil 2, division 3, relaxation 1) and five adds per update at vector throughput |
 //! | `vector-fma-division` | as `jacobi-fma-division`: five multiply-class ops and three adds per update at vector throughput (Gauss-Seidel in vectors across rows) |
 //!
 //! **Traffic**, for the Jacobi and red-black costs, with the layer condition
@@ -79,7 +80,7 @@ pub fn bound(
         | Cost::JacobiReciprocal
         | Cost::JacobiFmaDivision
         | Cost::JacobiStream => 2.0,
-        Cost::RedBlack => 1.0,
+        Cost::RedBlack | Cost::RedBlackFmaDivision => 1.0,
         Cost::ChainDivide
         | Cost::ChainDivideFma
         | Cost::ChainReciprocal
@@ -94,7 +95,10 @@ pub fn bound(
     };
     let cells = p.nx * p.ny;
     let working_set = grids * 8.0 * cells as f64;
-    let passes = if cost == Cost::RedBlack { 2.0 } else { 1.0 };
+    let passes = match cost {
+        Cost::RedBlack | Cost::RedBlackFmaDivision => 2.0,
+        _ => 1.0,
+    };
     // Bytes actually moved per second: the best of the copy (24 bytes moved
     // per 16 counted) and the triad (32 per 24), since the probe's copy
     // alone falls short of what a stencil's streams reach.
@@ -208,6 +212,11 @@ fn compute(cost: Cost, probe: &Probe, row: usize) -> Option<(f64, String)> {
         Cost::JacobiFmaDivision | Cost::VectorFmaDivision => {
             let mul = per_s(v.fma.or(v.mul), lanes / 5.0)?;
             let add = per_s(v.add, lanes / 3.0)?;
+            (mul.min(add), "vector FP throughput, FMA division".into())
+        }
+        Cost::RedBlackFmaDivision => {
+            let mul = per_s(v.fma.or(v.mul), lanes / 6.0)?;
+            let add = per_s(v.add, lanes / 5.0)?;
             (mul.min(add), "vector FP throughput, FMA division".into())
         }
         Cost::ChainDivide => chain(Chain::AddMulAddDiv, [lat.add, lat.mul, lat.add, lat.div])?,

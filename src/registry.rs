@@ -42,6 +42,7 @@ pub static KERNELS: &[Kernel] = &[
     laplace_rust::kernel!("rust/array-threads", Jacobi, array_threads, bit_exact = true, parallel = true),
     laplace_rust::kernel!("rust/redblack", RedBlackSor, redblack, bit_exact = true),
     laplace_rust::kernel!("rust/redblack-simd", RedBlackSor, redblack_simd, bit_exact = true),
+    laplace_rust::kernel!("rust/redblack-simd-exact", RedBlackSor, redblack_simd_exact, bit_exact = true, cost = Cost::RedBlackFmaDivision),
     // C: laplace_c::kernel!(name, Scheme, symbol in c_kernels/laplace_c.h, source in c_kernels/)
     laplace_c::kernel!("c/loop", GaussSeidel, laplace_c_loop, "loop.c"),
     laplace_c::kernel!("c/loop-wavefront", GaussSeidel, laplace_c_loop_wavefront, "loop-wavefront.c", cost = Cost::ScalarThroughput),

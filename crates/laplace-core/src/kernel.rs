@@ -140,6 +140,12 @@ pub enum Cost {
     /// Red-black SOR: vector divide throughput; two passes over the grid per
     /// sweep out of cache.
     RedBlack,
+    /// Red-black SOR dividing by Markstein's sequence
+    /// ([`crate::exact_div`]): FP port throughput in cache (six
+    /// multiply-class operations, the stencil's two, the division's three
+    /// and the relaxation's one, and five adds per update); two passes over
+    /// the grid per sweep out of cache.
+    RedBlackFmaDivision,
 }
 
 impl Cost {

@@ -28,6 +28,13 @@ const JACOBI: [(&str, KernelFn); 2] = [
     ("rust/array-simd-exact", kernels::array_simd_exact::run),
 ];
 
+/// Red-black SOR kernels that claim the reference's bits with the FMA
+/// division.
+const RED_BLACK: [(&str, KernelFn); 1] = [(
+    "rust/redblack-simd-exact",
+    kernels::redblack_simd_exact::run,
+)];
+
 /// What a test grid holds.
 #[derive(Debug, Clone, Copy)]
 enum Values {
@@ -120,6 +127,24 @@ fn jacobi(u: &mut [f64], p: &Problem, s: &Stencil) {
     }
 }
 
+/// `iters` red-black SOR sweeps of `u` in place, colour `(i + j) % 2 == 0`
+/// first.
+fn red_black(u: &mut [f64], p: &Problem, s: &Stencil) {
+    let (ny, omega) = (p.ny, p.omega());
+    for _ in 0..p.iters {
+        for colour in [0, 1] {
+            for i in 1..p.nx - 1 {
+                for j in (1..ny - 1).filter(|j| (i + j) % 2 == colour) {
+                    let k = i * ny + j;
+                    let old = u[k];
+                    let gs = s.apply(u[k + ny], u[k - ny], u[k + 1], u[k - 1]);
+                    u[k] = old + omega * (gs - old);
+                }
+            }
+        }
+    }
+}
+
 /// Whether `a` and `b` hold the same bits (any NaN equals any NaN).
 fn same_bits(a: f64, b: f64) -> bool {
     a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
@@ -173,5 +198,11 @@ fn exact_gauss_seidel_kernels_give_the_formulas_bits_on_hostile_grids() {
 #[test]
 fn exact_jacobi_kernels_give_the_formulas_bits_on_hostile_grids() {
     let bad = mismatches(&JACOBI, jacobi);
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn exact_red_black_kernels_give_the_formulas_bits_on_hostile_grids() {
+    let bad = mismatches(&RED_BLACK, red_black);
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }

@@ -82,9 +82,10 @@ pub fn run(job: &mut Job<'_>, finish: Finish) -> Result<(), KernelError> {
 #[cfg(target_arch = "x86_64")]
 mod avx512 {
     use std::arch::x86_64::{
-        __m512d, _CMP_GT_OQ, _CMP_LT_OQ, _mm512_add_pd, _mm512_alignr_epi64, _mm512_castpd_si512,
-        _mm512_castsi512_pd, _mm512_cmp_pd_mask, _mm512_div_pd, _mm512_fmadd_pd, _mm512_fnmadd_pd,
-        _mm512_load_pd, _mm512_loadu_pd, _mm512_mul_pd, _mm512_set1_pd, _mm512_store_pd,
+        __m512d, __mmask8, _CMP_GT_OQ, _CMP_LT_OQ, _mm512_add_pd, _mm512_alignr_epi64,
+        _mm512_castpd_si512, _mm512_castsi512_pd, _mm512_cmp_pd_mask, _mm512_div_pd,
+        _mm512_fmadd_pd, _mm512_fnmadd_pd, _mm512_load_pd, _mm512_loadu_pd, _mm512_mul_pd,
+        _mm512_set1_pd, _mm512_store_pd,
     };
 
     use laplace_core::exact_div::ExactDiv;
@@ -148,22 +149,53 @@ mod avx512 {
         y.copy_from_slice(x);
         // One monomorphised sweep per finish, so that the choice is made
         // here and not in the loop.
-        let sweep = match finish {
+        let chosen = match finish {
             Finish::Divide => sweep::<DIVIDE>,
             Finish::Reciprocal => sweep::<RECIPROCAL>,
             Finish::FmaDivision { bounded: true } => sweep::<FMA_BOUNDED>,
             Finish::FmaDivision { bounded: false } => sweep::<FMA>,
         };
         let (mut src, mut dst) = (&mut *x, &mut *y);
-        for _ in 0..iters {
+        let mut this = chosen;
+        for n in 0..iters {
+            if finish == (Finish::FmaDivision { bounded: true }) && n % RECHECK == 0 {
+                this = if proven_for(src, RECHECK, s) {
+                    sweep::<FMA_UNCHECKED>
+                } else {
+                    chosen
+                };
+            }
             // SAFETY: `run` is only called after `is_x86_feature_detected!("avx512f")`.
-            unsafe { sweep(src, dst, nx, ny, s) };
+            unsafe { this(src, dst, nx, ny, s) };
             std::mem::swap(&mut src, &mut dst);
         }
         if iters % 2 == 1 {
             x.copy_from_slice(y);
         }
         Ok(())
+    }
+
+    /// Sweeps between two looks at the grid's least value.
+    const RECHECK: usize = 64;
+
+    /// Whether the next `sweeps` Jacobi sweeps of `grid`, which is within
+    /// [`ExactDiv::GRID_BOUND`], can skip the range test of the FMA
+    /// division: every value (boundary included) is `+0` or at least `m`,
+    /// with `m w^sweeps min(dx2, dy2) >= 2 TINY`, where `w = min(dx2, dy2) /
+    /// denom` is the least weight of a neighbour.
+    ///
+    /// Why: a numerator of values that are `+0` or positive is `+0` (all
+    /// four `+0`: the sequence gives `+0`, as the divider does) or at least
+    /// its largest neighbour times `min(dx2, dy2)`; so an update is `+0` or
+    /// at least `w` times the largest neighbour, and after `k` sweeps every
+    /// value is `+0` or at least `m w^k` (less three roundings per sweep, a
+    /// relative 2^-53 each, which the factor 2 covers). Every numerator of
+    /// those sweeps is then `+0` or at least `TINY`. A negative value, `-0`
+    /// (which the sequence would turn into `+0`) or NaN fails the test.
+    fn proven_for(grid: &[f64], sweeps: usize, s: &Stencil) -> bool {
+        let (small, sweeps) = (s.dx2.min(s.dy2), i32::try_from(sweeps).unwrap_or(i32::MAX));
+        let least = 2.0 * ExactDiv::TINY / (small * (small / s.denom).powi(sweeps));
+        least.is_finite() && grid.iter().all(|&v| v.to_bits() == 0 || v >= least)
     }
 
     /// [`Finish`] as a constant, one per sweep: `sweep::<F>`.
@@ -174,6 +206,8 @@ mod avx512 {
     const FMA_BOUNDED: u8 = 2;
     /// See [`DIVIDE`].
     const FMA: u8 = 3;
+    /// The FMA division with no range test: see [`proven_for`].
+    const FMA_UNCHECKED: u8 = 4;
 
     /// One flat sweep from `src` into `dst`, finished as `F` says.
     #[target_feature(enable = "avx512f")]
@@ -181,9 +215,7 @@ mod avx512 {
         let finish = match F {
             DIVIDE => Finish::Divide,
             RECIPROCAL => Finish::Reciprocal,
-            _ => Finish::FmaDivision {
-                bounded: F == FMA_BOUNDED,
-            },
+            _ => Finish::FmaDivision { bounded: F != FMA },
         };
         // Every unchecked access below relies on these, checked once per sweep.
         assert!(
@@ -231,6 +263,14 @@ mod avx512 {
             _mm512_set1_pd(ExactDiv::HUGE),
         );
         let (sp, dp) = (src.as_ptr(), dst.as_mut_ptr());
+        let c = Consts {
+            dy2,
+            dx2,
+            scale: sc,
+            y,
+            tiny,
+            huge,
+        };
         if vectors > 0 {
             // SAFETY: for every k = first + LANES * v, v < vectors: k >= lo =
             // ny + 1 >= LANES + 1, so k - LANES >= 1; k + LANES <= hi, so
@@ -240,48 +280,11 @@ mod avx512 {
             // k and k + LANES, on line boundaries since `first` is and the
             // buffers share their alignment.
             unsafe {
-                let load = |k: usize| -> __m512d { _mm512_load_pd(sp.add(k)) };
-                let mut prev = load(first - LANES);
-                let mut cur = load(first);
-                for v in 0..vectors {
-                    let k = first + v * LANES;
-                    let next = load(k + LANES);
-                    // left = [prev[7], cur[0..7]], right = [cur[1..8], next[0]].
-                    let left = _mm512_castsi512_pd(_mm512_alignr_epi64::<7>(
-                        _mm512_castpd_si512(cur),
-                        _mm512_castpd_si512(prev),
-                    ));
-                    let right = _mm512_castsi512_pd(_mm512_alignr_epi64::<1>(
-                        _mm512_castpd_si512(next),
-                        _mm512_castpd_si512(cur),
-                    ));
-                    let up = _mm512_loadu_pd(sp.add(k - ny));
-                    let down = _mm512_loadu_pd(sp.add(k + ny));
-                    let sum = _mm512_add_pd(
-                        _mm512_mul_pd(_mm512_add_pd(down, up), dy2),
-                        _mm512_mul_pd(_mm512_add_pd(right, left), dx2),
-                    );
-                    let value = match finish {
-                        Finish::Divide => _mm512_div_pd(sum, sc),
-                        Finish::Reciprocal => _mm512_mul_pd(sum, sc),
-                        Finish::FmaDivision { bounded } => {
-                            let q = _mm512_mul_pd(sum, y);
-                            let r = _mm512_fnmadd_pd(q, sc, sum);
-                            let q = _mm512_fmadd_pd(r, y, q);
-                            let mut outside = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(sum, tiny);
-                            if !bounded {
-                                outside |= _mm512_cmp_pd_mask::<_CMP_GT_OQ>(sum, huge);
-                            }
-                            if outside != 0 {
-                                _mm512_div_pd(sum, sc)
-                            } else {
-                                q
-                            }
-                        }
-                    };
-                    _mm512_store_pd(dp.add(k), value);
-                    prev = cur;
-                    cur = next;
+                // The FMA division notes whether any numerator was outside
+                // its range; then the whole stream is divided again (only
+                // in the first sweeps, while some of the grid is still 0).
+                if stream::<F>(sp, dp, first, vectors, ny, &c) != 0 {
+                    stream::<DIVIDE>(sp, dp, first, vectors, ny, &c);
                 }
             }
         }
@@ -294,6 +297,84 @@ mod avx512 {
             dst[k - 1] = src[k - 1];
             dst[k] = src[k];
         }
+    }
+
+    /// The vectors of a sweep's constants.
+    struct Consts {
+        dy2: __m512d,
+        dx2: __m512d,
+        /// The divisor, or the reciprocal for `RECIPROCAL`.
+        scale: __m512d,
+        y: __m512d,
+        tiny: __m512d,
+        huge: __m512d,
+    }
+
+    /// The vector part of a sweep: `vectors` aligned vectors of `dst` from
+    /// index `first`, finished as `F` says. Returns, for the FMA division,
+    /// the lanes whose numerator was outside the sequence's range in any
+    /// vector (those vectors are wrong and the stream must be divided
+    /// again); 0 otherwise.
+    ///
+    /// # Safety
+    /// AVX-512F is available; `sp[first - LANES .. first + (vectors + 1) *
+    /// LANES]`, the same span `ny` before and after, and `dp[first .. first
+    /// + vectors * LANES]` are in their buffers, with `sp + first` and
+    /// `dp + first` on 64-byte lines.
+    #[target_feature(enable = "avx512f")]
+    unsafe fn stream<const F: u8>(
+        sp: *const f64,
+        dp: *mut f64,
+        first: usize,
+        vectors: usize,
+        ny: usize,
+        c: &Consts,
+    ) -> __mmask8 {
+        let mut outside: __mmask8 = 0;
+        // SAFETY: the caller's.
+        unsafe {
+            let load = |k: usize| -> __m512d { _mm512_load_pd(sp.add(k)) };
+            let mut prev = load(first - LANES);
+            let mut cur = load(first);
+            for v in 0..vectors {
+                let k = first + v * LANES;
+                let next = load(k + LANES);
+                // left = [prev[7], cur[0..7]], right = [cur[1..8], next[0]].
+                let left = _mm512_castsi512_pd(_mm512_alignr_epi64::<7>(
+                    _mm512_castpd_si512(cur),
+                    _mm512_castpd_si512(prev),
+                ));
+                let right = _mm512_castsi512_pd(_mm512_alignr_epi64::<1>(
+                    _mm512_castpd_si512(next),
+                    _mm512_castpd_si512(cur),
+                ));
+                let up = _mm512_loadu_pd(sp.add(k - ny));
+                let down = _mm512_loadu_pd(sp.add(k + ny));
+                let sum = _mm512_add_pd(
+                    _mm512_mul_pd(_mm512_add_pd(down, up), c.dy2),
+                    _mm512_mul_pd(_mm512_add_pd(right, left), c.dx2),
+                );
+                let value = match F {
+                    DIVIDE => _mm512_div_pd(sum, c.scale),
+                    RECIPROCAL => _mm512_mul_pd(sum, c.scale),
+                    _ => {
+                        let q = _mm512_mul_pd(sum, c.y);
+                        let r = _mm512_fnmadd_pd(q, c.scale, sum);
+                        if F != FMA_UNCHECKED {
+                            outside |= _mm512_cmp_pd_mask::<_CMP_LT_OQ>(sum, c.tiny);
+                        }
+                        if F == FMA {
+                            outside |= _mm512_cmp_pd_mask::<_CMP_GT_OQ>(sum, c.huge);
+                        }
+                        _mm512_fmadd_pd(r, c.y, q)
+                    }
+                };
+                _mm512_store_pd(dp.add(k), value);
+                prev = cur;
+                cur = next;
+            }
+        }
+        outside
     }
 }
 

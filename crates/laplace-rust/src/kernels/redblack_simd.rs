@@ -12,7 +12,16 @@
 //! blend before a full store (path `avx2`); on rows too short for one
 //! vector, or when the job asks for the portable path, it runs the plain
 //! stride-2 loop (path `portable`).
+//!
+//! `rust/redblack-simd-exact` runs this kernel with the division done by
+//! Markstein's sequence ([`laplace_core::exact_div`]) in the vectors (paths
+//! `avx512-fma-division`, `avx2-fma-division`): the same quotients without
+//! the divider, whose throughput bounds this kernel where the divider is
+//! slow. SOR with `omega > 1` can grow a grid, so both ends of the
+//! sequence's range are tested in every vector; a vector with a numerator
+//! outside it is divided.
 
+use laplace_core::exact_div::ExactDiv;
 use laplace_core::{Job, KernelError, Stencil};
 
 use super::redblack::stride2_row;
@@ -31,37 +40,59 @@ enum Width {
 impl Width {
     /// The widest the CPU has, for rows of `ny` points, unless the job asks
     /// for the portable path: a row needs at least one whole vector of
-    /// interior points.
-    fn choose(job: &Job<'_>, ny: usize) -> Width {
+    /// interior points. `fma`: the vectors need FMA too (AVX-512F has it).
+    fn choose(job: &Job<'_>, ny: usize, fma: bool) -> Width {
         #[cfg(target_arch = "x86_64")]
         if !job.portable() {
             if ny >= 2 + avx512::LANES && std::arch::is_x86_feature_detected!("avx512f") {
                 return Width::Avx512;
             }
-            if ny >= 2 + avx2::LANES && std::arch::is_x86_feature_detected!("avx2") {
+            if ny >= 2 + avx2::LANES
+                && std::arch::is_x86_feature_detected!("avx2")
+                && (!fma || std::arch::is_x86_feature_detected!("fma"))
+            {
                 return Width::Avx2;
             }
         }
-        let _ = (job, ny);
+        let _ = (job, ny, fma);
         Width::Portable
     }
 
-    fn path(self) -> &'static str {
-        match self {
-            Width::Portable => laplace_core::PORTABLE,
-            Width::Avx2 => "avx2",
-            Width::Avx512 => "avx512",
+    /// The path's name; `fma`: the vectors divide by Markstein's sequence.
+    fn path(self, fma: bool) -> &'static str {
+        match (self, fma) {
+            (Width::Portable, _) => laplace_core::PORTABLE,
+            (Width::Avx2, false) => "avx2",
+            (Width::Avx2, true) => "avx2-fma-division",
+            (Width::Avx512, false) => "avx512",
+            (Width::Avx512, true) => "avx512-fma-division",
         }
     }
 }
 
-/// Runs `iters` red-black SOR sweeps with the job's relaxation factor.
+/// Runs `iters` red-black SOR sweeps with the job's relaxation factor,
+/// dividing by the divider.
 pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
+    run_with(job, false)
+}
+
+/// [`run`], with the vectors dividing by Markstein's sequence when
+/// `exact_division` and the sequence is proven for this problem's divisor
+/// (else by the divider, path `...-divide`).
+pub(crate) fn run_with(job: &mut Job<'_>, exact_division: bool) -> Result<(), KernelError> {
     let p = *job.problem();
     let (nx, ny) = (p.nx, p.ny);
     let (s, omega) = (p.stencil(), p.omega());
-    let width = Width::choose(job, ny);
-    job.set_path(width.path());
+    let exact = ExactDiv::new(s.denom);
+    let fma = exact_division && exact.fast;
+    let width = Width::choose(job, ny, fma);
+    job.set_path(match (exact_division, fma, width) {
+        (true, false, Width::Avx512) => "avx512-divide",
+        (true, false, Width::Avx2) => "avx2-divide",
+        _ => width.path(fma),
+    });
+    // The sequence's reciprocal, or none: the vectors divide.
+    let y = fma.then_some(exact.y);
     let u = job.u();
     for _ in 0..p.iters {
         for colour in [0, 1] {
@@ -71,7 +102,7 @@ pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
                 let (up, down) = (&above[(i - 1) * ny..], &below[..ny]);
                 // Columns j with (i + j) % 2 == colour.
                 let parity = (i + colour) % 2;
-                let from = vector_row(width, up, row, down, parity, &s, omega);
+                let from = vector_row(width, up, row, down, parity, &s, omega, y);
                 stride2_row(up, row, down, parity, from, &s, omega);
             }
         }
@@ -80,7 +111,9 @@ pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
 }
 
 /// The vector part of a row at `width`; returns the first column left to
-/// the stride-2 loop.
+/// the stride-2 loop. `y`: divide by Markstein's sequence with this
+/// reciprocal of `s.denom` (else by the divider).
+#[allow(clippy::too_many_arguments)]
 fn vector_row(
     width: Width,
     up: &[f64],
@@ -89,18 +122,30 @@ fn vector_row(
     parity: usize,
     s: &Stencil,
     omega: f64,
+    y: Option<f64>,
 ) -> usize {
-    match width {
-        Width::Portable => 1,
+    match (width, y) {
+        (Width::Portable, _) => 1,
         // SAFETY: `Width::choose` picks AVX-512 only when the CPU has AVX-512F.
         #[cfg(target_arch = "x86_64")]
-        Width::Avx512 => unsafe { avx512::row(up, row, down, parity, s, omega) },
-        // SAFETY: `Width::choose` picks AVX2 only when the CPU has AVX2.
+        (Width::Avx512, None) => unsafe {
+            avx512::row::<false>(up, row, down, parity, s, omega, 0.0)
+        },
+        // SAFETY: as above.
         #[cfg(target_arch = "x86_64")]
-        Width::Avx2 => unsafe { avx2::row(up, row, down, parity, s, omega) },
+        (Width::Avx512, Some(y)) => unsafe {
+            avx512::row::<true>(up, row, down, parity, s, omega, y)
+        },
+        // SAFETY: `Width::choose` picks AVX2 only when the CPU has AVX2, and
+        // FMA too when `y` is given.
+        #[cfg(target_arch = "x86_64")]
+        (Width::Avx2, None) => unsafe { avx2::row::<false>(up, row, down, parity, s, omega, 0.0) },
+        // SAFETY: as above.
+        #[cfg(target_arch = "x86_64")]
+        (Width::Avx2, Some(y)) => unsafe { avx2::row::<true>(up, row, down, parity, s, omega, y) },
         #[cfg(not(target_arch = "x86_64"))]
         _ => {
-            let _ = (up, row, down, parity, s, omega);
+            let _ = (up, row, down, parity, s, omega, y);
             1
         }
     }
@@ -109,12 +154,14 @@ fn vector_row(
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
     use std::arch::x86_64::{
-        __m256d, _mm256_add_pd, _mm256_blend_pd, _mm256_div_pd, _mm256_loadu_pd, _mm256_mul_pd,
-        _mm256_permute2f128_pd, _mm256_set1_pd, _mm256_shuffle_pd, _mm256_storeu_pd,
-        _mm256_sub_pd,
+        __m256d, _CMP_GT_OQ, _CMP_LT_OQ, _mm256_add_pd, _mm256_blend_pd, _mm256_cmp_pd,
+        _mm256_div_pd, _mm256_fmadd_pd, _mm256_fnmadd_pd, _mm256_loadu_pd, _mm256_movemask_pd,
+        _mm256_mul_pd, _mm256_or_pd, _mm256_permute2f128_pd, _mm256_set1_pd, _mm256_shuffle_pd,
+        _mm256_storeu_pd, _mm256_sub_pd,
     };
 
     use laplace_core::Stencil;
+    use laplace_core::exact_div::ExactDiv;
 
     /// Doubles per vector.
     pub const LANES: usize = 4;
@@ -124,31 +171,35 @@ mod avx2 {
     /// As the AVX-512 row, with the colour kept by blending the new values
     /// into the loaded ones (the other colour's points are stored back
     /// unchanged: no point of this half-sweep reads a point it writes).
-    #[target_feature(enable = "avx2")]
-    pub fn row(
+    /// `FMA`: divide by Markstein's sequence with `y = RN(1 / s.denom)`.
+    #[target_feature(enable = "avx2,fma")]
+    #[allow(clippy::too_many_arguments)]
+    pub fn row<const FMA: bool>(
         up: &[f64],
         row: &mut [f64],
         down: &[f64],
         parity: usize,
         s: &Stencil,
         omega: f64,
+        y: f64,
     ) -> usize {
         // Lane l holds column j + l with j odd: lanes 0 and 2 are odd columns.
         if parity == 1 {
-            row_of::<0b0101>(up, row, down, s, omega)
+            row_of::<0b0101, FMA>(up, row, down, s, omega, y)
         } else {
-            row_of::<0b1010>(up, row, down, s, omega)
+            row_of::<0b1010, FMA>(up, row, down, s, omega, y)
         }
     }
 
     /// [`row`] for the lanes `MASK` selects.
-    #[target_feature(enable = "avx2")]
-    fn row_of<const MASK: i32>(
+    #[target_feature(enable = "avx2,fma")]
+    fn row_of<const MASK: i32, const FMA: bool>(
         up: &[f64],
         row: &mut [f64],
         down: &[f64],
         s: &Stencil,
         omega: f64,
+        y: f64,
     ) -> usize {
         let ny = row.len();
         assert!(up.len() >= ny && down.len() >= ny && ny >= 3, "row lengths");
@@ -158,6 +209,11 @@ mod avx2 {
             _mm256_set1_pd(s.dx2),
             _mm256_set1_pd(s.denom),
             _mm256_set1_pd(omega),
+        );
+        let (y, tiny, huge) = (
+            _mm256_set1_pd(y),
+            _mm256_set1_pd(ExactDiv::TINY),
+            _mm256_set1_pd(ExactDiv::HUGE),
         );
         let (column_0, after_last) = (row[0], row[1 + vectors * LANES]);
         let (up, down, mid) = (up.as_ptr(), down.as_ptr(), row.as_mut_ptr());
@@ -183,13 +239,25 @@ mod avx2 {
             // below, which are at least `ny` long (asserted).
             let (a, d) = unsafe { (_mm256_loadu_pd(up.add(j)), _mm256_loadu_pd(down.add(j))) };
             // Stencil::apply(d, a, right, left), then old + omega (gs - old).
-            let gs = _mm256_div_pd(
-                _mm256_add_pd(
-                    _mm256_mul_pd(_mm256_add_pd(d, a), dy2),
-                    _mm256_mul_pd(_mm256_add_pd(right, left), dx2),
-                ),
-                den,
+            let num = _mm256_add_pd(
+                _mm256_mul_pd(_mm256_add_pd(d, a), dy2),
+                _mm256_mul_pd(_mm256_add_pd(right, left), dx2),
             );
+            let gs = if FMA {
+                let q = _mm256_mul_pd(num, y);
+                let q = _mm256_fmadd_pd(_mm256_fnmadd_pd(q, den, num), y, q);
+                let outside = _mm256_or_pd(
+                    _mm256_cmp_pd::<_CMP_LT_OQ>(num, tiny),
+                    _mm256_cmp_pd::<_CMP_GT_OQ>(num, huge),
+                );
+                if _mm256_movemask_pd(outside) != 0 {
+                    _mm256_div_pd(num, den)
+                } else {
+                    q
+                }
+            } else {
+                _mm256_div_pd(num, den)
+            };
             let new = _mm256_add_pd(cur, _mm256_mul_pd(w, _mm256_sub_pd(gs, cur)));
             // SAFETY: columns j .. j + LANES <= ny - 1 of the row.
             unsafe { _mm256_storeu_pd(mid.add(j), _mm256_blend_pd::<MASK>(cur, new)) };
@@ -203,38 +271,51 @@ mod avx2 {
 #[cfg(target_arch = "x86_64")]
 mod avx512 {
     use std::arch::x86_64::{
-        _mm512_add_pd, _mm512_alignr_epi64, _mm512_castpd_si512, _mm512_castsi512_pd,
-        _mm512_div_pd, _mm512_loadu_pd, _mm512_mask_storeu_pd, _mm512_mul_pd, _mm512_set1_pd,
-        _mm512_sub_pd,
+        _CMP_GT_OQ, _CMP_LT_OQ, _mm512_add_pd, _mm512_alignr_epi64, _mm512_castpd_si512,
+        _mm512_castsi512_pd, _mm512_cmp_pd_mask, _mm512_div_pd, _mm512_fmadd_pd, _mm512_fnmadd_pd,
+        _mm512_loadu_pd, _mm512_mask_storeu_pd, _mm512_mul_pd, _mm512_set1_pd, _mm512_sub_pd,
     };
 
     use laplace_core::Stencil;
+    use laplace_core::exact_div::ExactDiv;
 
     /// Doubles per vector.
     pub const LANES: usize = 8;
 
     /// Updates the points of column parity `parity` in whole vectors from
     /// column 1 on; returns the first column left for the scalar loop.
+    /// `FMA`: divide by Markstein's sequence with `y = RN(1 / s.denom)`.
     #[target_feature(enable = "avx512f")]
-    pub fn row(
+    #[allow(clippy::too_many_arguments)]
+    pub fn row<const FMA: bool>(
         up: &[f64],
         row: &mut [f64],
         down: &[f64],
         parity: usize,
         s: &Stencil,
         omega: f64,
+        y: f64,
     ) -> usize {
         let ny = row.len();
         assert!(up.len() >= ny && down.len() >= ny && ny >= 3, "row lengths");
         let vectors = (ny - 2) / LANES;
         // Lane l holds column j + l with j odd: lanes of even index are odd
         // columns. 0b0101_0101 selects them.
-        let mask: u8 = if parity == 1 { 0b0101_0101 } else { 0b1010_1010 };
+        let mask: u8 = if parity == 1 {
+            0b0101_0101
+        } else {
+            0b1010_1010
+        };
         let (dy2, dx2, den, w) = (
             _mm512_set1_pd(s.dy2),
             _mm512_set1_pd(s.dx2),
             _mm512_set1_pd(s.denom),
             _mm512_set1_pd(omega),
+        );
+        let (y, tiny, huge) = (
+            _mm512_set1_pd(y),
+            _mm512_set1_pd(ExactDiv::TINY),
+            _mm512_set1_pd(ExactDiv::HUGE),
         );
         // Scalars the vectors need at the ends of the row: column 0, left of
         // the first vector, and the column right of the last vector, which
@@ -274,13 +355,23 @@ mod avx512 {
             // below, which are at least `ny` long (asserted).
             let (a, d) = unsafe { (_mm512_loadu_pd(up.add(j)), _mm512_loadu_pd(down.add(j))) };
             // Stencil::apply(d, a, right, left), then old + omega (gs - old).
-            let gs = _mm512_div_pd(
-                _mm512_add_pd(
-                    _mm512_mul_pd(_mm512_add_pd(d, a), dy2),
-                    _mm512_mul_pd(_mm512_add_pd(right, left), dx2),
-                ),
-                den,
+            let num = _mm512_add_pd(
+                _mm512_mul_pd(_mm512_add_pd(d, a), dy2),
+                _mm512_mul_pd(_mm512_add_pd(right, left), dx2),
             );
+            let gs = if FMA {
+                let q = _mm512_mul_pd(num, y);
+                let q = _mm512_fmadd_pd(_mm512_fnmadd_pd(q, den, num), y, q);
+                let outside = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(num, tiny)
+                    | _mm512_cmp_pd_mask::<_CMP_GT_OQ>(num, huge);
+                if outside != 0 {
+                    _mm512_div_pd(num, den)
+                } else {
+                    q
+                }
+            } else {
+                _mm512_div_pd(num, den)
+            };
             let new = _mm512_add_pd(cur, _mm512_mul_pd(w, _mm512_sub_pd(gs, cur)));
             // SAFETY: columns j .. j + LANES <= ny - 1 of the row, masked to
             // the colour being updated.
@@ -305,10 +396,12 @@ mod tests {
         for ny in [3, 5, 6, 7, 9, 10, 11, 13, 18, 37, 100] {
             let p = Problem::new(7, ny, 0.1, 0.37, 5).unwrap();
             let want = reference::solve(Scheme::RedBlackSor, &p).unwrap();
-            for portable in [false, true] {
+            for (portable, exact_division) in [(false, false), (false, true), (true, false)] {
                 let (mut u, mut s) = (p.initial_grid().unwrap(), p.scratch().unwrap());
-                let mut job = Job::new(&mut u, &mut s, &p, 1).unwrap().with_portable(portable);
-                run(&mut job).unwrap();
+                let mut job = Job::new(&mut u, &mut s, &p, 1)
+                    .unwrap()
+                    .with_portable(portable);
+                run_with(&mut job, exact_division).unwrap();
                 let path = job.path();
                 if cfg!(miri) {
                     // Miri gives `sin` (in the default omega) a random error
