@@ -44,6 +44,9 @@ enum Values {
     /// Positive, from 2^-600 up to 2^1023 and infinity: mostly the
     /// sequence, with the upper end of the range tested every sweep.
     Wide,
+    /// `+0` or positive from 2^-560 up: where a kernel may prove the range
+    /// test unneeded for some sweeps (`rust/array-simd-exact`).
+    Positive,
     /// Negative zeros only: every numerator is -0, which the sequence
     /// would turn into +0.
     NegativeZeros,
@@ -72,6 +75,11 @@ fn hostile(nx: usize, ny: usize, seed: u64, values: Values) -> Vec<f64> {
             ],
             -1074..=690,
             true,
+        ),
+        Values::Positive => (
+            &[0.0, 1.0, 2f64.powi(-1000), 2f64.powi(-1074)],
+            -560..=690,
+            false,
         ),
         Values::Wide => (
             &[
@@ -160,7 +168,12 @@ fn mismatches(
     for (nx, ny) in [(3, 3), (9, 5), (19, 27), (37, 91)] {
         for (dx, dy) in [(0.1, 0.1), (0.1, 0.2), (0.1, 0.37)] {
             for iters in [1, 2, 5] {
-                for values in [Values::Narrow, Values::Wide, Values::NegativeZeros] {
+                for values in [
+                    Values::Narrow,
+                    Values::Positive,
+                    Values::Wide,
+                    Values::NegativeZeros,
+                ] {
                     let p = Problem::new(nx, ny, dx, dy, iters).unwrap();
                     let start = hostile(nx, ny, (nx * 131 + ny + iters) as u64, values);
                     let mut want = start.clone();
