@@ -4,6 +4,7 @@
 pub mod bounds;
 pub mod external;
 pub mod fsutil;
+pub mod interrupt;
 pub mod list;
 pub mod machine;
 pub mod probe;

@@ -1,15 +1,16 @@
 //! The `shootout` command line. `main` only prints errors; the work is in the library.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use laplace_core::Problem;
+use laplace_shootout::external::ExternalError;
 use laplace_shootout::registry::{Entry, Registry};
 use laplace_shootout::runner::{self, DEFAULT_BASELINE, DEFAULT_REPEAT, RunOptions};
-use laplace_shootout::{external, fsutil, list, probe, progress, select, table};
+use laplace_shootout::{external, fsutil, interrupt, list, probe, progress, select, table};
 
 /// Races one Laplace-equation kernel across Rust, C, Fortran and Python,
 /// verified against a reference of its own scheme before any time is reported.
@@ -17,7 +18,8 @@ use laplace_shootout::{external, fsutil, list, probe, progress, select, table};
 #[command(name = "shootout", version, about)]
 struct Cli {
     /// Folder of external-kernel manifests (*.toml) [default: kernels/external
-    /// of the checkout around the current folder]
+    /// of the checkout around the current folder]; if it is missing, a
+    /// warning, and the compiled kernels only
     #[arg(long, global = true, value_name = "DIR", env = "SHOOTOUT_EXTERNAL_DIR")]
     external: Option<PathBuf>,
     /// Leave external kernels out (compiled kernels only).
@@ -48,9 +50,15 @@ enum Command {
         /// files give the scaling chart).
         #[arg(long, default_value = laplace_report::DEFAULT_CRITERION_DIR)]
         criterion: PathBuf,
-        /// Where to write README.md and the SVG charts.
+        /// Where to write README.md and the SVG charts: a new folder, or
+        /// one holding only an earlier report (replaced as a whole).
         #[arg(long, default_value = laplace_report::DEFAULT_OUT_DIR)]
         out: PathBuf,
+        /// Write into a folder that holds files the report did not write:
+        /// the report's files are written over in place there (README.md
+        /// among them), every other file is kept.
+        #[arg(long)]
+        force: bool,
     },
     /// Verify the selected compiled kernels on one problem, without timing:
     /// by default a non-square grid larger than any kernel's block or strip
@@ -146,7 +154,10 @@ struct RunArgs {
     /// (default 2 / (1 + sin(pi / (max(nx, ny) - 1))).
     #[arg(long, allow_negative_numbers = true)]
     omega: Option<f64>,
-    /// Replace an existing results file or non-empty grid folder.
+    /// Replace an existing results file (through a symbolic link, the file
+    /// it points to) or non-empty grid folder (removing an earlier run's
+    /// grids there), and write the report into a folder holding other
+    /// files (over in place, keeping them).
     #[arg(long)]
     force: bool,
     /// After the run, write DIR/results.json and render the report (charts
@@ -169,6 +180,9 @@ struct RunArgs {
 }
 
 fn main() -> ExitCode {
+    // First, before any thread: SIGINT/SIGTERM kill the running external
+    // kernel's process group and remove the temporary folders.
+    interrupt::install();
     match dispatch(Cli::parse()) {
         Ok(code) => code,
         Err(e) => {
@@ -178,31 +192,61 @@ fn main() -> ExitCode {
     }
 }
 
-fn dispatch(cli: Cli) -> Result<ExitCode> {
-    let registry = || -> Result<Registry> {
-        if cli.no_external {
-            Ok(Registry::compiled())
-        } else {
-            let dir = cli.external.clone().unwrap_or_else(external::default_dir);
-            Ok(Registry::load(&dir)?)
+/// The compiled kernels and the external ones of `--external` (or the
+/// default folder), and, if the external kernels were left out, why (for a
+/// `--kernels` pattern that matches nothing). A manifest folder that is
+/// missing or unreadable (a moved checkout, an installed binary,
+/// `SHOOTOUT_EXTERNAL_DIR=/nonexistent`) is one warning on stderr, not an
+/// error: the compiled kernels always run. A bad manifest is an error.
+fn load_registry(no_external: bool, dir: Option<&Path>) -> Result<(Registry, Option<String>)> {
+    if no_external {
+        return Ok((
+            Registry::compiled(),
+            Some("external kernels are left out by --no-external".into()),
+        ));
+    }
+    let dir = dir.map_or_else(external::default_dir, Path::to_path_buf);
+    match Registry::load(&dir) {
+        Ok(registry) => Ok((registry, None)),
+        Err(e @ ExternalError::Dir { .. }) => {
+            eprintln!(
+                "warning: no external kernels: {e} (give the folder of manifests with \
+                 --external DIR or SHOOTOUT_EXTERNAL_DIR); only the compiled kernels are used"
+            );
+            Ok((
+                Registry::compiled(),
+                Some(format!(
+                    "no external kernel was loaded: the manifest folder {} cannot be read",
+                    dir.display()
+                )),
+            ))
         }
-    };
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode> {
+    let registry = || load_registry(cli.no_external, cli.external.as_deref());
     match cli.command {
         Command::List { format } => {
-            let rows = list::rows(&registry()?);
+            let rows = list::rows(&registry()?.0);
             match format {
                 Format::Table => print!("{}", list::table(&rows)),
                 Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run(args) => run(args, &registry()?),
+        Command::Run(args) => {
+            let (registry, left_out) = registry()?;
+            run(args, &registry, left_out.as_deref())
+        }
         Command::Report {
             results,
             criterion,
             out,
+            force,
         } => {
-            report(results, criterion, out)?;
+            report(results, criterion, out, foreign(force), None)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify(args) => verify(&args),
@@ -259,13 +303,21 @@ fn verify(args: &VerifyArgs) -> Result<ExitCode> {
 }
 
 /// Renders the report and says where it went.
-fn report(results: Vec<PathBuf>, criterion: PathBuf, out: PathBuf) -> Result<()> {
+/// `foreign` says what to do if `out` holds files the report did not
+/// write; `lock` is the folder's lock if the caller holds it.
+fn report(
+    results: Vec<PathBuf>,
+    criterion: PathBuf,
+    out: PathBuf,
+    foreign: laplace_report::Foreign,
+    lock: Option<&laplace_report::OutputLock>,
+) -> Result<()> {
     let input = laplace_report::Input {
         results,
         criterion: Some(criterion),
         out,
     };
-    let rendered = laplace_report::render(&input)?;
+    let rendered = laplace_report::render_with(&input, foreign, lock)?;
     for skipped in &rendered.skipped {
         eprintln!("report: {skipped}");
     }
@@ -277,10 +329,21 @@ fn report(results: Vec<PathBuf>, criterion: PathBuf, out: PathBuf) -> Result<()>
     Ok(())
 }
 
+/// `--force` for a report folder: write over in place, keeping other files.
+fn foreign(force: bool) -> laplace_report::Foreign {
+    if force {
+        laplace_report::Foreign::Overwrite
+    } else {
+        laplace_report::Foreign::Refuse
+    }
+}
+
 /// Checks every output target of `args` before the run: `--json` a new (or
 /// `--force`d) file in a writable folder, `--save-grids` an empty (or
-/// `--force`d) writable folder, `--report` a folder (or a place for one) that
-/// can be written, and no two of them the same place.
+/// `--force`d) writable folder, `--report` a folder (or a place for one)
+/// holding nothing but an earlier report (or `--force`d), that can be
+/// written, in a folder that can be written, and no two of them the same
+/// place (nor one inside the report folder).
 fn check_outputs(args: &RunArgs) -> Result<()> {
     let json = args.json.as_deref();
     let grids = args.save_grids.as_deref();
@@ -303,9 +366,23 @@ fn check_outputs(args: &RunArgs) -> Result<()> {
             r.display()
         );
     }
+    // The report folder is replaced as a whole: nothing else goes in it.
+    for (flag, path) in [("--json", json), ("--save-grids", grids)] {
+        if let (Some(p), Some(r)) = (path, report)
+            && p.starts_with(r)
+        {
+            anyhow::bail!(
+                "{flag} {} and --report {} overlap, and the report folder is replaced as a \
+                 whole: give them separate places",
+                p.display(),
+                r.display()
+            );
+        }
+    }
     if let Some(path) = json {
         fsutil::check_new_file(path, args.force)?;
-        fsutil::check_writable(path.parent().unwrap_or(std::path::Path::new(".")))?;
+        // The folder of the file written: a symbolic link's target's.
+        fsutil::check_writable(&fsutil::output_dir(path)?)?;
     }
     if let Some(dir) = grids {
         fsutil::prepare_dir(dir, args.force)?;
@@ -316,13 +393,22 @@ fn check_outputs(args: &RunArgs) -> Result<()> {
             anyhow::bail!("--report {} exists and is not a folder", dir.display());
         }
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        // Nothing in it but an earlier report and the run's own
+        // results.json, unless --force.
+        laplace_report::check_out(dir, &[dir.join("results.json")], foreign(args.force))?;
         fsutil::check_writable(dir)?;
+        // The report is rendered beside the folder and swapped in, under a
+        // lock file there: that folder must be writable too.
+        let real = std::fs::canonicalize(dir)?;
+        fsutil::check_writable(real.parent().unwrap_or(&real))?;
     }
     Ok(())
 }
 
 /// Exit code 0 when every kernel that could run verified, 1 when any failed.
-fn run(args: RunArgs, registry: &Registry) -> Result<ExitCode> {
+/// `left_out` says why external kernels are not in `registry`, if they are
+/// not: a pattern that matches nothing then says so.
+fn run(args: RunArgs, registry: &Registry, left_out: Option<&str>) -> Result<ExitCode> {
     let problem = Problem {
         omega: args.omega,
         ..Problem::new(args.nx, args.ny, args.dx, args.dy, args.iters)?
@@ -335,7 +421,11 @@ fn run(args: RunArgs, registry: &Registry) -> Result<ExitCode> {
         );
     }
     let entries = registry.entries();
-    let kernels: Vec<Entry<'_>> = select::select(&entries, |e| e.name(), &args.kernels)?
+    let kernels: Vec<Entry<'_>> = select::select(&entries, |e| e.name(), &args.kernels)
+        .map_err(|e| match left_out {
+            Some(why) => anyhow::anyhow!("{e} ({why})"),
+            None => e.into(),
+        })?
         .into_iter()
         .map(|k| entries[k])
         .collect();
@@ -356,6 +446,11 @@ fn run(args: RunArgs, registry: &Registry) -> Result<ExitCode> {
     // to overwrite, to write where nothing can be written, or to write two
     // outputs to one place, before spending minutes on the run.
     check_outputs(&args)?;
+    if let (Some(dir), true) = (&args.save_grids, args.force) {
+        // --force replaces an earlier run's grids: none is left beside the
+        // new ones (only files named as shootout names them go).
+        runner::remove_old_grids(dir, entries.iter().map(|e| e.name()))?;
+    }
     let threads = args.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         |n| n as usize,
@@ -403,10 +498,17 @@ fn run(args: RunArgs, registry: &Registry) -> Result<ExitCode> {
     }
     if let Some(dir) = &args.report {
         let path = dir.join("results.json");
+        // Under the report folder's lock, so that the results document and
+        // the report rendered from it are one update no other writer
+        // interleaves with; the document is written even without the lock.
         let written = std::fs::create_dir_all(dir)
             .with_context(|| format!("creating {}", dir.display()))
-            .and_then(|()| Ok(fsutil::write_atomic(&path, &json)?))
-            .and_then(|()| report(vec![path], args.criterion.clone(), dir.clone()));
+            .and_then(|()| {
+                let lock = laplace_report::OutputLock::acquire(dir);
+                fsutil::write_atomic(&path, &json)?;
+                let (criterion, force) = (args.criterion.clone(), foreign(args.force));
+                report(vec![path], criterion, dir.clone(), force, Some(&lock?))
+            });
         if let Err(e) = written {
             not_written.push(format!("the report in {}: {e:#}", dir.display()));
         }
@@ -417,11 +519,20 @@ fn run(args: RunArgs, registry: &Registry) -> Result<ExitCode> {
             not_written.join("\n  ")
         );
     }
-    let failed = doc.results.iter().filter(|r| r.failed()).count();
-    Ok(if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
+    let mut failed = 0;
+    for r in doc.results.iter().filter(|r| r.failed()) {
+        // A timeout is said to be one, not a failed verification.
+        match r.error.as_deref().and_then(external::timed_out) {
+            Some(timeout) => eprintln!("{} {timeout}", r.kernel),
+            None => failed += 1,
+        }
+    }
+    if failed > 0 {
         eprintln!("{failed} kernel(s) FAILED verification");
+    }
+    Ok(if doc.results.iter().any(|r| r.failed()) {
         ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     })
 }

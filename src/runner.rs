@@ -76,9 +76,17 @@ pub enum RunError {
     /// A file could not be written.
     #[error(transparent)]
     Io(#[from] fsutil::FsError),
-    /// The scratch folder of an external kernel could not be made.
+    /// The scratch folder of an external kernel could not be made. (The
+    /// I/O error is in the message, not also a `source`: see
+    /// [`fsutil::FsError`].)
     #[error("preparing the input of an external kernel: {0}")]
-    Scratch(#[from] std::io::Error),
+    Scratch(std::io::Error),
+}
+
+impl From<std::io::Error> for RunError {
+    fn from(e: std::io::Error) -> RunError {
+        RunError::Scratch(e)
+    }
 }
 
 /// Runs `kernels` on `opts.problem` and returns the results document.
@@ -239,9 +247,8 @@ fn run_external(
     } else {
         p.iters as f64 / sweeps_run as f64
     };
-    let work = tempfile::Builder::new()
-        .prefix("shootout-external-")
-        .tempdir()?;
+    // Removed when this returns, and on SIGINT/SIGTERM (crate::interrupt).
+    let work = crate::interrupt::TempDir::new(EXTERNAL_TEMP_PREFIX)?;
     let input = work.path().join("input.npy");
     let mut bytes = Vec::with_capacity(p.cells() * 8 + 128);
     npy::write(&mut bytes, p.nx, p.ny, &p.initial_grid()?)?;
@@ -302,6 +309,9 @@ fn run_external(
     });
     Ok(())
 }
+
+/// The prefix of the temporary folder an external kernel runs in.
+pub const EXTERNAL_TEMP_PREFIX: &str = "shootout-external-";
 
 /// The `path` of an external kernel that does not report one.
 const EXTERNAL_PATH: &str = "external";
@@ -427,9 +437,41 @@ fn set_relative(results: &mut [KernelResult], baseline: &str) {
     }
 }
 
+/// The file `--save-grids` writes a kernel's grid to: `<kernel with / as
+/// __>.npy` (`c__loop.npy`).
+pub fn grid_file_name(kernel: &str) -> String {
+    format!("{}.npy", kernel.replace('/', "__"))
+}
+
+/// Removes from `dir` the grids an earlier run saved there: the files named
+/// [`grid_file_name`] of one of `kernels` (every kernel this `shootout`
+/// knows, so that a kernel left out of this run, or failing in it, leaves
+/// no grid of an earlier run beside the new ones). Only those names, and
+/// only files or symbolic links (a link is removed, not what it points
+/// to): anything else in `dir` is left alone. Returns what was removed.
+pub fn remove_old_grids<'k>(
+    dir: &Path,
+    kernels: impl IntoIterator<Item = &'k str>,
+) -> Result<Vec<PathBuf>, fsutil::FsError> {
+    let mut removed = Vec::new();
+    for kernel in kernels {
+        let path = dir.join(grid_file_name(kernel));
+        let is_file = std::fs::symlink_metadata(&path)
+            .is_ok_and(|m| m.file_type().is_file() || m.file_type().is_symlink());
+        if is_file {
+            std::fs::remove_file(&path).map_err(|error| fsutil::FsError::Io {
+                path: path.clone(),
+                error,
+            })?;
+            removed.push(path);
+        }
+    }
+    Ok(removed)
+}
+
 /// Writes `dir/<kernel with / as __>.npy` and returns its path.
 fn save_grid(dir: &Path, kernel: &str, p: &Problem, grid: &[f64]) -> Result<String, RunError> {
-    let path = dir.join(format!("{}.npy", kernel.replace('/', "__")));
+    let path = dir.join(grid_file_name(kernel));
     let mut bytes = Vec::with_capacity(grid.len() * 8 + 128);
     npy::write(&mut bytes, p.nx, p.ny, grid).expect("writing to memory cannot fail");
     fsutil::write_atomic(&path, &bytes)?;
@@ -461,6 +503,36 @@ mod fault_injection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 15: `--save-grids DIR --force` left an earlier run's grids
+    /// beside the new ones. Only shootout's own names go.
+    #[test]
+    fn old_grids_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for f in [
+            "c__loop.npy",
+            "python__loop.npy",
+            "notes.txt",
+            "mine.npy",
+            "c__nope.npy",
+        ] {
+            std::fs::write(d.join(f), b"x").unwrap();
+        }
+        std::fs::create_dir(d.join("rust__loop.npy")).unwrap();
+        let removed =
+            remove_old_grids(d, ["c/loop", "python/loop", "rust/loop", "c/array"]).unwrap();
+        assert_eq!(removed.len(), 2, "{removed:?}");
+        let mut left: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            ["c__nope.npy", "mine.npy", "notes.txt", "rust__loop.npy"]
+        );
+    }
 
     #[test]
     fn median_and_spread() {

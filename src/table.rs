@@ -140,6 +140,14 @@ fn row(r: &KernelResult) -> [String; 13] {
     [
         if r.unavailable.is_some() {
             format!("{} unavailable", r.kernel)
+        } else if r
+            .error
+            .as_deref()
+            .and_then(crate::external::timed_out)
+            .is_some()
+        {
+            // A timeout is said to be one, not a failed verification.
+            format!("{} TIMED OUT", r.kernel)
         } else if !r.verified {
             format!("{} FAILED", r.kernel)
         } else if r.extrapolated() {

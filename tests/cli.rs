@@ -544,3 +544,431 @@ fn scheme_names_in_json_are_kebab_case() {
     );
     assert!(Path::new(env!("CARGO_BIN_EXE_shootout")).exists());
 }
+
+/// A quick run of `c/array` (9x7, 12 sweeps, no probe) with `extra` arguments.
+fn quick_run(extra: &[&str]) -> Output {
+    let mut args = vec![
+        "run",
+        "--no-external",
+        "--nx",
+        "9",
+        "--ny",
+        "7",
+        "--iters",
+        "12",
+        "--repeat",
+        "1",
+        "--no-probe",
+        "--kernels",
+        "=c/array",
+    ];
+    args.extend(extra);
+    shootout(&args)
+}
+
+/// Issue 15: `--json LINK --force` replaced the symbolic link with a file.
+/// Decided: the file the link points to is written (atomically, beside
+/// it), as the shell's `>` writes through a link, and the link stays. A
+/// link is an existing output: without `--force` it is refused, even
+/// dangling.
+#[test]
+fn json_onto_a_symbolic_link_writes_the_file_it_points_to() {
+    let dir = tmp("symlink");
+    let real = dir.join("real.json");
+    std::fs::write(&real, "old").unwrap();
+    let link = dir.join("link.json");
+    std::os::unix::fs::symlink("real.json", &link).unwrap();
+    let link_s = link.to_str().unwrap();
+    let out = quick_run(&["--json", link_s]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("already exists"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), "old");
+
+    let out = quick_run(&["--json", link_s, "--force"]);
+    let (_, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    let meta = std::fs::symlink_metadata(&link).unwrap();
+    assert!(meta.file_type().is_symlink(), "the link was replaced");
+    assert_eq!(std::fs::read_link(&link).unwrap(), Path::new("real.json"));
+    let doc: ResultsDoc = serde_json::from_slice(&std::fs::read(&real).unwrap()).unwrap();
+    assert_eq!(doc.problem.nx, 9);
+
+    // A dangling link: refused without --force, creates its target with it.
+    let dangling = dir.join("dangling.json");
+    std::os::unix::fs::symlink("sub/new.json", &dangling).unwrap();
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    let dangling_s = dangling.to_str().unwrap();
+    assert_eq!(quick_run(&["--json", dangling_s]).status.code(), Some(2));
+    let out = quick_run(&["--json", dangling_s, "--force"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    assert!(
+        std::fs::symlink_metadata(&dangling)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let doc: ResultsDoc =
+        serde_json::from_slice(&std::fs::read(dir.join("sub/new.json")).unwrap()).unwrap();
+    assert_eq!(doc.problem.ny, 7);
+    // No temporary is left in either folder.
+    for d in [dir.clone(), dir.join("sub")] {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let name = e.unwrap().file_name();
+            assert!(
+                !name.to_string_lossy().ends_with(".tmp"),
+                "{name:?} left in {}",
+                d.display()
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 15: `--save-grids DIR --force` left an earlier run's grids beside
+/// the new ones. The grids shootout wrote go; other files stay.
+#[test]
+fn save_grids_force_replaces_the_earlier_runs_grids() {
+    let dir = tmp("regrid");
+    let grids = dir.join("grids");
+    let grids_s = grids.to_str().unwrap();
+    let out = quick_run(&["--kernels", "=c/loop", "--save-grids", grids_s]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    assert!(grids.join("c__loop.npy").is_file());
+    std::fs::write(grids.join("notes.txt"), "mine").unwrap();
+    std::fs::write(grids.join("mine.npy"), "mine").unwrap();
+    let out = quick_run(&["--save-grids", grids_s, "--force"]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    let mut names: Vec<String> = std::fs::read_dir(&grids)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["c__array.npy", "mine.npy", "notes.txt"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 15: a cached probe of zeros and negatives was trusted (NaN% and
+/// inf in the bound columns). It is refused, said so, and measured again.
+#[test]
+fn an_impossible_cached_probe_is_measured_again() {
+    let dir = tmp("bad-probe");
+    let cache = dir.join("cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    // The cache file's name for this host and CPU, in our own folder.
+    let name = laplace_shootout::probe::cache_path()
+        .and_then(|p| p.file_name().map(|n| n.to_owned()))
+        .expect("a cache file name");
+    let ops = serde_json::json!({"add": 1e-9, "mul": 1e-9, "fma": 0.0, "div": -4e-9});
+    let bad = serde_json::json!({
+        "host": laplace_shootout::machine::host(),
+        "cpu": laplace_shootout::machine::cpu_model(),
+        "date": "2020-01-01T00:00:00Z",
+        "cycle_s": 0.0,
+        "latency_s": ops, "scalar_throughput_s": ops, "vector_throughput_s": ops,
+        "vector_lanes": 4,
+        "copy_bw_1": 0.0, "triad_bw_1": -1.0, "copy_bw_all": 0.0, "triad_bw_all": 0.0,
+        "l2_copy_bw": 0.0, "l2_bytes": 1048576, "llc_bytes": 33554432, "threads": 2
+    });
+    let file = cache.join(&name);
+    std::fs::write(&file, serde_json::to_vec(&bad).unwrap()).unwrap();
+    let json = dir.join("r.json");
+    let out = command()
+        .env("SHOOTOUT_CACHE_DIR", &cache)
+        .args([
+            "run",
+            "--no-external",
+            "--nx",
+            "9",
+            "--ny",
+            "7",
+            "--iters",
+            "12",
+        ])
+        .args(["--repeat", "1", "--kernels", "=c/array", "--json"])
+        .arg(&json)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("holds copy_bw_1 = 0, not a possible figure; probing again"),
+        "{stderr}"
+    );
+    assert!(
+        stdout
+            .split_whitespace()
+            .all(|w| !w.starts_with("NaN") && !w.starts_with("inf")),
+        "{stdout}"
+    );
+    let doc: ResultsDoc = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let probe = doc.probe.expect("a probe");
+    assert_eq!(laplace_shootout::probe::implausible(&probe), None);
+    let r = doc.results.iter().find(|r| r.kernel == "c/array").unwrap();
+    assert!(
+        r.percent_of_bound.is_none_or(|p| p.is_finite() && p > 0.0),
+        "{r:?}"
+    );
+    // Replaced by the new probe, or removed if the machine was too busy to
+    // cache one: never left to be trusted again.
+    if let Ok(text) = std::fs::read_to_string(&file) {
+        let cached: laplace_core::results::Probe = serde_json::from_str(&text).unwrap();
+        assert_eq!(laplace_shootout::probe::implausible(&cached), None);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn occurrences(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+/// Issue 15: every I/O error printed its cause twice ("...(os error 28):
+/// ...(os error 28)"): once in the message and once as its source.
+#[test]
+fn an_io_error_names_its_cause_once() {
+    let dir = tmp("cause-once");
+    let file = dir.join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    // A folder under a file: the OS's ENOTDIR.
+    let under = file.join("grids");
+    let out = quick_run(&["--save-grids", under.to_str().unwrap()]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(occurrences(&stderr, "(os error 20)"), 1, "{stderr}");
+    // A results file in a folder that does not exist.
+    let nowhere = dir.join("missing/x.json");
+    let out = quick_run(&["--json", nowhere.to_str().unwrap()]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(occurrences(&stderr, "does not exist"), 1, "{stderr}");
+    // An unreadable manifest folder: a warning with its cause, once.
+    let out = command()
+        .args(["--external", file.to_str().unwrap(), "list"])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(occurrences(&stderr, "(os error 20)"), 1, "{stderr}");
+    // The report into a folder under a file.
+    let out = command()
+        .args(["report", &report_fixture("results-x86.json"), "--out"])
+        .arg(file.join("report"))
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(occurrences(&stderr, "(os error 20)"), 1, "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A results document of the report crate's fixtures: `shootout report`
+/// without running a kernel.
+fn report_fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/laplace-report/tests/fixtures")
+        .join(name)
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The names in `dir`, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The charts a report's README links to, sorted.
+fn linked_charts(readme: &str) -> Vec<String> {
+    let mut charts: Vec<String> = readme
+        .split("](")
+        .skip(1)
+        .filter_map(|s| s.split(')').next())
+        .filter(|s| s.ends_with(".svg"))
+        .map(String::from)
+        .collect();
+    charts.sort();
+    charts.dedup();
+    charts
+}
+
+/// Issue 15, item 6: `--out` onto a folder with files the report did not
+/// write (an unrelated README.md, `--out .`) overwrote them. Now it is
+/// refused, naming one, and nothing is written; with --force the report's
+/// files are written over in place: README.md is replaced by the report's,
+/// every other file is kept.
+#[test]
+fn a_report_into_a_folder_of_other_files_is_refused_unless_forced() {
+    let dir = tmp("foreign-out");
+    std::fs::write(dir.join("README.md"), "# My project\n").unwrap();
+    std::fs::write(dir.join("main.c"), "int main(void) { return 0; }\n").unwrap();
+    let fixture = report_fixture("results-x86.json");
+    let no_criterion = dir.join("no-criterion");
+    let base = [
+        "report",
+        fixture.as_str(),
+        "--criterion",
+        no_criterion.to_str().unwrap(),
+        "--out",
+    ];
+    let untouched = |dir: &Path| {
+        assert_eq!(names_in(dir), ["README.md", "main.c"]);
+        assert_eq!(
+            std::fs::read_to_string(dir.join("README.md")).unwrap(),
+            "# My project\n"
+        );
+    };
+    for out in [dir.to_str().unwrap(), "."] {
+        let refused = command()
+            .current_dir(&dir)
+            .args(base)
+            .arg(out)
+            .output()
+            .unwrap();
+        let (_, stderr) = text(&refused);
+        assert_eq!(refused.status.code(), Some(2), "--out {out}: {stderr}");
+        assert!(
+            stderr.contains("README.md") && stderr.contains("--force"),
+            "{stderr}"
+        );
+        untouched(&dir);
+    }
+    // The run refuses it before any kernel runs (the whole registry at
+    // 8000 sweeps would take minutes).
+    let run = shootout(&["run", "--no-probe", "--report", dir.to_str().unwrap()]);
+    let (_, stderr) = text(&run);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("README.md") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    untouched(&dir);
+    // Nothing was left beside the folder either.
+    let parent = dir.parent().unwrap();
+    let prefix = format!(".{}.", dir.file_name().unwrap().to_string_lossy());
+    assert!(
+        !names_in(parent).iter().any(|n| n.starts_with(&prefix)),
+        "a lock or temporary left beside {}",
+        dir.display()
+    );
+
+    let forced = command()
+        .args(base)
+        .arg(&dir)
+        .arg("--force")
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&forced);
+    assert!(forced.status.success(), "{stderr}");
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    assert!(readme.starts_with("# Laplace shootout report"), "{readme}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("main.c")).unwrap(),
+        "int main(void) { return 0; }\n"
+    );
+    for chart in linked_charts(&readme) {
+        assert!(dir.join(&chart).is_file(), "{chart}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 15, item 6: a report was written file by file over the last one,
+/// so a kill between renames left its `.tmp` files and two overlapping runs
+/// could leave a README linking charts the other had deleted. Now each
+/// report replaces the last as a whole, one writer at a time: after
+/// overlapping runs that draw different charts, every chart the README
+/// links exists, no other chart is there, and nothing is left over.
+#[test]
+fn a_report_replaces_the_last_one_as_a_whole() {
+    let dir = tmp("replace");
+    let out = dir.join("out");
+    let fixture = report_fixture("results-x86.json");
+    let criterion = report_fixture("criterion");
+    let no_criterion = dir.join("no-criterion");
+    let report = |criterion: &str| {
+        command()
+            .args(["report", &fixture, "--criterion", criterion, "--out"])
+            .arg(&out)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run shootout")
+    };
+    let first = report(&criterion).wait_with_output().unwrap();
+    assert!(first.status.success());
+    assert!(out.join("scaling.svg").is_file());
+    // What a writer killed between its renames left.
+    std::fs::write(out.join(".speed.svg.4242.0.tmp"), "<svg half").unwrap();
+    for _ in 0..3 {
+        // With criterion's data the report draws scaling.svg, without it not.
+        let a = report(&criterion);
+        let b = report(no_criterion.to_str().unwrap());
+        for child in [a, b] {
+            let done = child.wait_with_output().unwrap();
+            assert!(done.status.success(), "{}", text(&done).1);
+        }
+        let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
+        let linked = linked_charts(&readme);
+        assert!(linked.contains(&"speed.svg".to_string()), "{linked:?}");
+        let svgs: Vec<String> = names_in(&out)
+            .into_iter()
+            .filter(|n| n.ends_with(".svg"))
+            .collect();
+        assert_eq!(svgs, linked, "the charts are the README's");
+        let stray: Vec<String> = names_in(&out)
+            .into_iter()
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(stray.is_empty(), "{stray:?}");
+        assert_eq!(names_in(&dir), ["out"], "nothing left beside the report");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 15, item 6: what a killed report leaves (its lock file, its half
+/// rendered folder, the old folder it had renamed aside, temporaries
+/// inside) neither blocks nor confuses the next run, which removes it.
+#[test]
+fn a_killed_reports_leftovers_are_cleaned_up_by_the_next() {
+    let dir = tmp("leftovers");
+    let out = dir.join("out");
+    let fixture = report_fixture("results-x86.json");
+    let no_criterion = dir.join("no-criterion");
+    let report = || {
+        command()
+            .args(["report", &fixture, "--criterion"])
+            .arg(&no_criterion)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    assert!(report().status.success());
+    std::fs::write(dir.join(".out.lock"), "999999999\n").unwrap();
+    for leftover in [".out.tmp-999999999-0", ".out.old-999999999-0"] {
+        std::fs::create_dir(dir.join(leftover)).unwrap();
+        std::fs::write(dir.join(leftover).join("README.md"), "# half").unwrap();
+        std::fs::write(dir.join(leftover).join("speed.svg"), "<svg").unwrap();
+    }
+    std::fs::write(out.join(".README.md.999999999.0.tmp"), "# half").unwrap();
+    let start = std::time::Instant::now();
+    let done = report();
+    assert!(done.status.success(), "{}", text(&done).1);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(30),
+        "waited on a lock nobody holds"
+    );
+    assert_eq!(names_in(&dir), ["out"]);
+    let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
+    assert!(readme.starts_with("# Laplace shootout report"));
+    assert!(
+        !names_in(&out).iter().any(|n| n.ends_with(".tmp")),
+        "{:?}",
+        names_in(&out)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

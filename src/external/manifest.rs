@@ -74,6 +74,24 @@ impl Manifest {
                  pass a kernel that does not solve the problem (fast-math kernels use 1e-10)"
             ));
         }
+        for (key, value) in &self.env {
+            if key.is_empty() || key.contains(['=', '\0']) {
+                return Err(format!(
+                    "`env` key {key:?} is not an environment variable name: it must be \
+                     non-empty, without `=` or NUL"
+                ));
+            }
+            if value.contains('\0') {
+                return Err(format!("`env` value of {key} holds a NUL character"));
+            }
+        }
+        for (field, words) in [("command", &self.command), ("check", &self.check)] {
+            if let Some(word) = words.iter().find(|w| w.contains('\0')) {
+                return Err(format!(
+                    "`{field}` word {word:?} holds a NUL character, which no argument can"
+                ));
+            }
+        }
         if self.max_sweeps == Some(0) {
             return Err("`max_sweeps` must be at least 1".into());
         }
@@ -135,6 +153,27 @@ mod tests {
         ))
         .unwrap_err();
         assert!(err.contains("must name a program"), "{err}");
+    }
+
+    /// Issue 15: such keys were accepted and then dropped or mangled by the
+    /// process environment.
+    #[test]
+    fn bad_env_keys_are_refused() {
+        for key in [r#""""#, r#""A=B""#, r#""=""#, r#""A\u0000B""#] {
+            let text = GOOD.replace(
+                r#"env = { NUMEXPR_NUM_THREADS = "1" }"#,
+                &format!("env = {{ {key} = \"1\" }}"),
+            );
+            let err = Manifest::parse(&text).unwrap_err();
+            assert!(
+                err.contains("is not an environment variable name"),
+                "{key}: {err}"
+            );
+        }
+        let text = GOOD.replace(r#"NUMEXPR_NUM_THREADS = "1""#, r#"X = "a\u0000b""#);
+        assert!(Manifest::parse(&text).unwrap_err().contains("NUL"));
+        let text = GOOD.replace(r#""-c", "import numpy""#, r#""-c", "a\u0000""#);
+        assert!(Manifest::parse(&text).unwrap_err().contains("NUL"));
     }
 
     #[test]

@@ -59,6 +59,21 @@ pub fn default_dir() -> PathBuf {
 /// Seconds an invocation may run unless its manifest says otherwise.
 pub const DEFAULT_TIMEOUT_S: u64 = 600;
 
+/// How a timeout starts its message: `timed out after N s (...)`, in the
+/// kernel's `error` (`<kernel>: timed out after ...`), so that the table and
+/// the summary can say "timed out" rather than "FAILED verification".
+pub const TIMED_OUT: &str = "timed out after";
+
+/// The `timed out after N s` of a kernel's recorded error, if it timed out.
+pub fn timed_out(error: &str) -> Option<&str> {
+    let (_, rest) = error.split_once(": ")?;
+    if !rest.starts_with(TIMED_OUT) {
+        return None;
+    }
+    let end = rest.find(" s").map_or(rest.len(), |i| i + 2);
+    Some(&rest[..end])
+}
+
 /// Seconds an availability check may run.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -66,12 +81,13 @@ const CHECK_TIMEOUT: Duration = Duration::from_secs(120);
 #[derive(Debug, Error)]
 pub enum ExternalError {
     /// The manifest folder could not be read.
-    #[error("cannot read the external-kernel folder {}: {source}", path.display())]
+    #[error("cannot read the external-kernel folder {}: {error}", path.display())]
     Dir {
         /// The folder.
         path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error (in the message, not a `source`, so that it is
+        /// printed once).
+        error: std::io::Error,
     },
     /// A manifest is not valid.
     #[error("{}: {message}", path.display())]
@@ -129,9 +145,9 @@ pub struct ExternalKernel {
 /// Loads every `*.toml` in `dir`, in name order. `taken` are the names
 /// already registered (compiled kernels), which a manifest may not reuse.
 pub fn load_dir(dir: &Path, taken: &[&str]) -> Result<Vec<ExternalKernel>, ExternalError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| ExternalError::Dir {
+    let entries = std::fs::read_dir(dir).map_err(|error| ExternalError::Dir {
         path: dir.to_path_buf(),
-        source,
+        error,
     })?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
@@ -208,7 +224,8 @@ impl ExternalKernel {
             .chain(&spec.check)
             .chain(spec.env.values())
         {
-            for name in placeholders(word) {
+            let pieces = pieces(word).map_err(|e| bad(format!("`{word}`: {e}")))?;
+            for name in pieces.iter().filter_map(Piece::placeholder) {
                 if !matches!(name, "dir" | "threads") && runtime::find(name).is_none() {
                     return Err(bad(format!(
                         "unknown placeholder {{{name}}} (known: {{dir}}, {{threads}}, {})",
@@ -245,10 +262,18 @@ impl ExternalKernel {
         self.max_sweeps.map_or(iters, |m| iters.min(m))
     }
 
-    /// Replaces the placeholders of `word`.
+    /// Replaces the placeholders of `word`, and `{{` and `}}` by `{` and
+    /// `}`, in one pass (a value is never expanded again).
     fn expand(&self, word: &str, threads: usize) -> Result<String, String> {
-        let mut out = word.to_string();
-        for name in placeholders(word) {
+        let mut out = String::with_capacity(word.len());
+        for piece in pieces(word)? {
+            let name = match piece {
+                Piece::Text(text) => {
+                    out.push_str(&text);
+                    continue;
+                }
+                Piece::Placeholder(name) => name,
+            };
             let value = match name {
                 "dir" => self
                     .manifest
@@ -263,7 +288,7 @@ impl ExternalKernel {
                     .display()
                     .to_string(),
             };
-            out = out.replace(&format!("{{{name}}}"), &value);
+            out.push_str(&value);
         }
         Ok(out)
     }
@@ -293,14 +318,21 @@ impl ExternalKernel {
             _ => reason,
         };
         let command = self.expand_all(&self.spec.command, 1).map_err(hint)?;
-        let program = Path::new(&command[0]);
-        let found = if command[0].contains('/') {
-            program.is_file()
+        let program = if command[0].contains('/') {
+            Some(PathBuf::from(&command[0])).filter(|p| p.is_file())
         } else {
-            runtime::on_path(&command[0]).is_some()
+            runtime::find_on_path(&command[0])
         };
-        if !found {
+        let Some(program) = program else {
             return Err(hint(format!("program `{}` not found", command[0])));
+        };
+        if !runtime::is_executable(&program) {
+            return Err(hint(format!(
+                "program `{}` is not executable (no execute permission for this user; \
+                 `chmod +x {}`, or run it through its interpreter in `command`)",
+                program.display(),
+                program.display()
+            )));
         }
         if self.spec.check.is_empty() {
             return Ok(());
@@ -314,7 +346,7 @@ impl ExternalKernel {
                 self.spec.check.join(" "),
                 last_line(&out.stderr).unwrap_or("no message")
             ))),
-            Err(e) => Err(hint(e)),
+            Err(e) => Err(hint(e.to_string())),
         }
     }
 
@@ -350,7 +382,7 @@ impl ExternalKernel {
             argv.push(value);
         }
         let env = self.environment(threads).map_err(fail)?;
-        let out = process::run(&argv, &env, self.timeout).map_err(fail)?;
+        let out = process::run(&argv, &env, self.timeout).map_err(|e| fail(e.to_string()))?;
         if !out.success {
             return Err(fail(format!(
                 "exited with {}: {}",
@@ -497,18 +529,56 @@ fn intern(name: &str) -> &'static str {
     new
 }
 
-/// The `{name}` placeholders of `word`.
-fn placeholders(word: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = word;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
-        out.push(&rest[start + 1..start + len]);
-        rest = &rest[start + len + 1..];
+/// A word of a manifest's `command`, `check` or `env` value, read into
+/// text and placeholders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece<'w> {
+    /// Literal text (`{{` and `}}` already read as `{` and `}`).
+    Text(String),
+    /// `{name}`.
+    Placeholder(&'w str),
+}
+
+impl<'w> Piece<'w> {
+    fn placeholder(&self) -> Option<&'w str> {
+        match self {
+            Piece::Placeholder(name) => Some(name),
+            Piece::Text(_) => None,
+        }
     }
-    out
+}
+
+/// `word` as text and `{name}` placeholders; `{{` is a literal `{` and `}}`
+/// a literal `}` (as in Rust's and Python's format strings). A `{` without
+/// its `}`, or a `}` alone, is an error saying how to write it literally.
+fn pieces(word: &str) -> Result<Vec<Piece<'_>>, String> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut rest = word;
+    while let Some(i) = rest.find(['{', '}']) {
+        text.push_str(&rest[..i]);
+        let (brace, after) = (&rest[i..i + 1], &rest[i + 1..]);
+        if let Some(tail) = after.strip_prefix(brace) {
+            text.push_str(brace);
+            rest = tail;
+        } else if brace == "}" {
+            return Err("a `}` without its `{` (write a literal `}` as `}}`)".into());
+        } else {
+            let Some(end) = after.find('}') else {
+                return Err("a `{` without its `}` (write a literal `{` as `{{`)".into());
+            };
+            if !text.is_empty() {
+                out.push(Piece::Text(std::mem::take(&mut text)));
+            }
+            out.push(Piece::Placeholder(&after[..end]));
+            rest = &after[end + 1..];
+        }
+    }
+    text.push_str(rest);
+    if !text.is_empty() {
+        out.push(Piece::Text(text));
+    }
+    Ok(out)
 }
 
 /// The last non-empty line of `text`.
@@ -529,10 +599,46 @@ mod tests {
     }
 
     #[test]
-    fn finds_placeholders() {
-        assert_eq!(placeholders("{dir}/x/{python}"), ["dir", "python"]);
-        assert!(placeholders("plain").is_empty());
-        assert_eq!(placeholders("{open"), Vec::<&str>::new());
+    fn finds_placeholders_and_escaped_braces() {
+        let names = |w| {
+            pieces(w)
+                .unwrap()
+                .iter()
+                .filter_map(Piece::placeholder)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names("{dir}/x/{python}"), ["dir", "python"]);
+        assert!(names("plain").is_empty());
+        assert_eq!(
+            pieces("{dir}/x").unwrap(),
+            [Piece::Placeholder("dir"), Piece::Text("/x".into())]
+        );
+        // Issue 15: `{{` and `}}` are literal braces, not placeholders.
+        assert_eq!(
+            pieces("d = {{}}; {{{threads}}}").unwrap(),
+            [
+                Piece::Text("d = {}; {".into()),
+                Piece::Placeholder("threads"),
+                Piece::Text("}".into())
+            ]
+        );
+        assert!(names("{{dir}}").is_empty());
+        assert!(pieces("{open").unwrap_err().contains("`{{`"));
+        assert!(pieces("close}").unwrap_err().contains("`}}`"));
+        assert!(pieces("{{{x").is_err());
+    }
+
+    #[test]
+    fn a_timeout_is_recognised_in_an_error() {
+        assert_eq!(
+            timed_out("fixture/array-slow: timed out after 1 s (`python3` was killed)"),
+            Some("timed out after 1 s")
+        );
+        assert_eq!(
+            timed_out("x/loop: exited with 1: timed out after 3 s"),
+            None
+        );
+        assert_eq!(timed_out("x/loop: does not match"), None);
     }
 
     #[test]

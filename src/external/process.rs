@@ -9,11 +9,12 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
+
+use crate::interrupt;
 
 /// Bytes kept of each of a child's stdout and stderr (the rest is read and
 /// dropped, so the child never blocks on a full pipe).
@@ -22,6 +23,39 @@ pub const MAX_OUTPUT: usize = 16 << 20;
 /// How long the runner waits for a child's pipes to close after the child
 /// has exited and its group has been killed.
 const DRAIN_GRACE: Duration = Duration::from_secs(2);
+
+/// Why a process gave no [`Output`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunError {
+    /// It ran past its limit and was killed with its process group.
+    TimedOut {
+        /// The limit, in seconds.
+        seconds: f64,
+        /// The program.
+        program: String,
+    },
+    /// It could not be started or waited for.
+    Other(String),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::TimedOut { seconds, program } => write!(
+                f,
+                "{} {seconds} s (`{program}` was killed with its process group)",
+                super::TIMED_OUT
+            ),
+            RunError::Other(message) => f.write_str(message),
+        }
+    }
+}
+
+impl From<RunError> for String {
+    fn from(e: RunError) -> String {
+        e.to_string()
+    }
+}
 
 /// What a finished process left.
 #[derive(Debug, Clone)]
@@ -36,19 +70,6 @@ pub struct Output {
     pub stderr: String,
     /// Seconds from spawn to exit.
     pub wall_s: f64,
-}
-
-/// Kills every process of group `pgid` (a no-op once it is empty).
-fn kill_group(pgid: u32) {
-    let Ok(pgid) = libc::pid_t::try_from(pgid) else {
-        return;
-    };
-    // SAFETY: kill(2) with a negative pid signals the process group; it
-    // touches no memory of ours. The group is the child's own (process_group
-    // (0) below), so nothing else is signalled.
-    unsafe {
-        libc::kill(-pgid, libc::SIGKILL);
-    }
 }
 
 /// Reads `pipe` to its end on a thread of its own, keeping the first
@@ -72,25 +93,29 @@ fn drain(pipe: Option<Box<dyn Read + Send>>) -> mpsc::Receiver<String> {
     rx
 }
 
-/// Runs `argv` with `env` added to this process's environment; kills its
-/// process group after `limit`. Errors are in words, ready for a report.
+/// Runs `argv` with `env` added to this process's environment, in a
+/// process group of its own (registered with [`interrupt`], so that a
+/// signal to the runner kills it too); kills the group after `limit`.
+/// Errors are in words, ready for a report.
 pub fn run(
     argv: &[String],
     env: &BTreeMap<String, String>,
     limit: Duration,
-) -> Result<Output, String> {
-    let (program, args) = argv.split_first().ok_or("empty command")?;
+) -> Result<Output, RunError> {
+    let (program, args) = argv
+        .split_first()
+        .ok_or_else(|| RunError::Other("empty command".into()))?;
     let start = Instant::now();
-    let mut child = Command::new(program)
-        .args(args)
-        .envs(env)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn()
-        .map_err(|e| format!("cannot start `{program}`: {e}"))?;
-    let pgid = child.id();
+    let mut child = interrupt::spawn(
+        Command::new(program)
+            .args(args)
+            .envs(env)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    )
+    .map_err(|e| RunError::Other(format!("cannot start `{program}`: {e}")))?;
+    let pgid = libc::pid_t::try_from(child.id()).unwrap_or(0);
     let stdout = drain(
         child
             .stdout
@@ -108,24 +133,24 @@ pub fn run(
             Ok(Some(status)) => break status,
             Ok(None) if start.elapsed() < limit => thread::sleep(Duration::from_millis(2)),
             Ok(None) => {
-                kill_group(pgid);
+                interrupt::end_group(pgid);
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!(
-                    "`{program}` did not finish within {} s and was killed",
-                    limit.as_secs()
-                ));
+                return Err(RunError::TimedOut {
+                    seconds: limit.as_secs_f64(),
+                    program: program.clone(),
+                });
             }
             Err(e) => {
-                kill_group(pgid);
-                return Err(format!("waiting for `{program}`: {e}"));
+                interrupt::end_group(pgid);
+                return Err(RunError::Other(format!("waiting for `{program}`: {e}")));
             }
         }
     };
     let wall_s = start.elapsed().as_secs_f64();
     // Whatever it left running in its group goes too, so that no
     // grandchild holds the pipes open.
-    kill_group(pgid);
+    interrupt::end_group(pgid);
     let text = |rx: mpsc::Receiver<String>, which: &str| {
         rx.recv_timeout(DRAIN_GRACE).unwrap_or_else(|_| {
             format!("(`{program}`'s {which} was still held open by a process outside its group)")
@@ -144,7 +169,7 @@ pub fn run(
 mod tests {
     use super::*;
 
-    fn sh(script: &str, limit: Duration) -> Result<Output, String> {
+    fn sh(script: &str, limit: Duration) -> Result<Output, RunError> {
         run(
             &["sh".into(), "-c".into(), script.into()],
             &BTreeMap::from([("GREETING".into(), "hello".into())]),
@@ -167,8 +192,16 @@ mod tests {
 
     #[test]
     fn kills_at_the_limit() {
-        let err = sh("sleep 5", Duration::from_millis(100)).unwrap_err();
-        assert!(err.contains("killed"), "{err}");
+        let err = sh("sleep 5", Duration::from_secs(1)).unwrap_err();
+        assert_eq!(
+            err,
+            RunError::TimedOut {
+                seconds: 1.0,
+                program: "sh".into()
+            }
+        );
+        // Issue 15: a timeout is said to be one, not a failed verification.
+        assert!(err.to_string().starts_with("timed out after 1 s"), "{err}");
     }
 
     #[test]
@@ -179,7 +212,7 @@ mod tests {
             Duration::from_secs(1),
         )
         .unwrap_err();
-        assert!(err.contains("cannot start"), "{err}");
+        assert!(err.to_string().contains("cannot start"), "{err}");
     }
 
     /// Issue 15: a grandchild that keeps stdout open made the runner wait
@@ -193,7 +226,7 @@ mod tests {
         // Not 30 s: the group was killed when the shell exited.
         assert!(start.elapsed() < Duration::from_secs(10));
         let err = sh("sh -c 'sleep 30'; true", Duration::from_millis(200)).unwrap_err();
-        assert!(err.contains("killed"), "{err}");
+        assert!(err.to_string().contains("killed"), "{err}");
     }
 
     #[test]

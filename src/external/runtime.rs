@@ -36,15 +36,17 @@ impl Runtime {
     pub fn locate(&self, root: &Path) -> Result<PathBuf, String> {
         if let Some(path) = std::env::var_os(self.env) {
             let path = PathBuf::from(path);
-            return if path.is_file() {
-                Ok(path)
-            } else {
+            return if !path.is_file() {
                 Err(format!("{}={} is not a file", self.env, path.display()))
+            } else if !is_executable(&path) {
+                Err(format!("{}={} is not executable", self.env, path.display()))
+            } else {
+                Ok(path)
             };
         }
         for c in self.candidates {
             let found = if c.contains('/') {
-                Some(root.join(c)).filter(|p| p.is_file())
+                Some(root.join(c)).filter(|p| p.is_file() && is_executable(p))
             } else {
                 on_path(c)
             };
@@ -62,11 +64,35 @@ impl Runtime {
     }
 }
 
-/// The first `name` in a folder of `PATH`.
+/// The first `name` in a folder of `PATH` that this user may execute (as
+/// the shell looks it up).
 pub fn on_path(name: &str) -> Option<PathBuf> {
     std::env::split_paths(&std::env::var_os("PATH")?)
         .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
+        .find(|p| p.is_file() && is_executable(p))
+}
+
+/// The first `name` in a folder of `PATH` that this user may execute,
+/// else the first file of that name (so that the caller can say it is not
+/// executable rather than not found).
+pub fn find_on_path(name: &str) -> Option<PathBuf> {
+    on_path(name).or_else(|| {
+        std::env::split_paths(&std::env::var_os("PATH")?)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+/// Whether this user may execute `path` (`access(2)` with `X_OK`: the
+/// permission bits, and a file system mounted `noexec`).
+pub fn is_executable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: `c` is a NUL-terminated string that outlives the call;
+    // access(2) only reads it.
+    unsafe { libc::access(c.as_ptr(), libc::X_OK) == 0 }
 }
 
 #[cfg(test)]
@@ -78,6 +104,20 @@ mod tests {
         let py = find("python").expect("python runtime");
         assert_eq!(py.env, "SHOOTOUT_PYTHON");
         assert!(find("cobol").is_none());
+    }
+
+    #[test]
+    fn only_executable_files_are_programs() {
+        assert!(is_executable(Path::new("/bin/sh")));
+        assert!(!is_executable(Path::new("/nonexistent/program")));
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("plain");
+        std::fs::write(&file, "#!/bin/sh\n").unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(!is_executable(&file));
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(is_executable(&file));
     }
 
     #[test]

@@ -307,11 +307,72 @@ pub fn cache_path() -> Option<PathBuf> {
     Some(dir.join(format!("probe-v{PROBE_VERSION}-{slug}.json")))
 }
 
-/// The cached probe of this machine, if there is one for this host and CPU.
+/// The cached probe of this machine, if there is one for this host and CPU
+/// and its figures are possible (see [`implausible`]); a cache that holds
+/// impossible ones is said so on stderr and removed, so the caller probes
+/// again (and caches the new probe).
 pub fn cached() -> Option<Probe> {
-    let text = std::fs::read_to_string(cache_path()?).ok()?;
+    let path = cache_path()?;
+    let text = std::fs::read_to_string(&path).ok()?;
     let probe: Probe = serde_json::from_str(&text).ok()?;
-    (probe.host == machine::host() && probe.cpu == machine::cpu_model()).then_some(probe)
+    if probe.host != machine::host() || probe.cpu != machine::cpu_model() {
+        return None;
+    }
+    if let Some(why) = implausible(&probe) {
+        eprintln!(
+            "warning: the cached probe {} holds {why}; probing again",
+            path.display()
+        );
+        // Gone even if the new probe is not cached (a busy machine).
+        let _ = std::fs::remove_file(&path);
+        return None;
+    }
+    Some(probe)
+}
+
+/// The first figure of `p` no machine gives, in words, if any: a time,
+/// bandwidth, width or count that is zero, negative or not finite (a
+/// bound computed from one is a NaN% or an infinity, issue 15). Figures
+/// the probe could not measure (`null`) and unknown cache sizes (0) are
+/// allowed.
+pub fn implausible(p: &Probe) -> Option<String> {
+    let bad = |x: f64| !(x.is_finite() && x > 0.0);
+    let mut figures: Vec<(String, f64)> = vec![
+        ("copy_bw_1".into(), p.copy_bw_1),
+        ("triad_bw_1".into(), p.triad_bw_1),
+        ("copy_bw_all".into(), p.copy_bw_all),
+        ("triad_bw_all".into(), p.triad_bw_all),
+        ("l2_copy_bw".into(), p.l2_copy_bw),
+        ("vector_lanes".into(), p.vector_lanes as f64),
+        ("threads".into(), p.threads as f64),
+    ];
+    figures.extend(p.cycle_s.map(|c| ("cycle_s".into(), c)));
+    figures.extend(p.l3_copy_bw.map(|c| ("l3_copy_bw".into(), c)));
+    for (set, t) in [
+        ("latency_s", &p.latency_s),
+        ("scalar_throughput_s", &p.scalar_throughput_s),
+        ("vector_throughput_s", &p.vector_throughput_s),
+    ] {
+        for (op, x) in [
+            ("add", t.add),
+            ("mul", t.mul),
+            ("fma", t.fma),
+            ("div", t.div),
+        ] {
+            figures.extend(x.map(|x| (format!("{set}.{op}"), x)));
+        }
+    }
+    for w in &p.div_by_width {
+        figures.push((format!("div_by_width[{} lanes]", w.lanes), w.seconds));
+        figures.push(("div_by_width lanes".into(), w.lanes as f64));
+    }
+    for c in &p.chains {
+        figures.push((format!("chains[{}]", c.chain.describe()), c.seconds));
+    }
+    figures
+        .into_iter()
+        .find(|&(_, x)| bad(x))
+        .map(|(name, x)| format!("{name} = {x}, not a possible figure"))
 }
 
 /// Stores `probe` in the cache; failures only cost a re-probe later.
@@ -512,6 +573,34 @@ pub(crate) mod tests {
             cache_source: Vec::new(),
             threads: 2,
         }
+    }
+
+    /// Issue 15: a cached probe of zeros and negatives was trusted.
+    #[test]
+    fn impossible_probe_figures_are_found() {
+        let p = fake();
+        assert_eq!(implausible(&p), None);
+        let mut q = p.clone();
+        q.copy_bw_1 = 0.0;
+        assert!(implausible(&q).unwrap().contains("copy_bw_1 = 0"));
+        let mut q = p.clone();
+        q.latency_s.div = Some(-1e-9);
+        assert!(implausible(&q).unwrap().contains("latency_s.div"));
+        let mut q = p.clone();
+        q.cycle_s = Some(f64::NAN);
+        assert!(implausible(&q).unwrap().contains("cycle_s"));
+        let mut q = p.clone();
+        q.div_by_width = vec![WidthTime {
+            lanes: 4,
+            seconds: f64::INFINITY,
+        }];
+        assert!(implausible(&q).is_some());
+        // Not measured is not impossible.
+        let mut q = p;
+        q.cycle_s = None;
+        q.l3_copy_bw = None;
+        q.l1_bytes = 0;
+        assert_eq!(implausible(&q), None);
     }
 
     fn ghz(x: f64) -> f64 {

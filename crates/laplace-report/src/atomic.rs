@@ -13,13 +13,13 @@ use thiserror::Error;
 /// An I/O error while writing, with the path it was about (the temporary,
 /// or the target if the rename failed).
 #[derive(Debug, Error)]
-#[error("{}: {source}", path.display())]
+#[error("{}: {error}", path.display())]
 pub struct WriteError {
     /// The file being written.
     pub path: PathBuf,
-    /// The error.
-    #[source]
-    pub source: io::Error,
+    /// The error (in the message, not a `source`, so that it is printed
+    /// once).
+    pub error: io::Error,
 }
 
 /// Writes `content` to `path` atomically: readers see the old file or the
@@ -38,7 +38,7 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), WriteError> {
         let _ = fs::remove_file(&temp);
         WriteError {
             path: path.to_path_buf(),
-            source,
+            error: source,
         }
     })
 }
@@ -56,12 +56,20 @@ pub fn write_temp(dir: &Path, name: &str, content: &[u8]) -> Result<PathBuf, Wri
                     Ok(()) => Ok(temp),
                     Err(source) => {
                         let _ = fs::remove_file(&temp);
-                        Err(WriteError { path: temp, source })
+                        Err(WriteError {
+                            path: temp,
+                            error: source,
+                        })
                     }
                 };
             }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
-            Err(source) => return Err(WriteError { path: temp, source }),
+            Err(source) => {
+                return Err(WriteError {
+                    path: temp,
+                    error: source,
+                });
+            }
         }
     }
 }

@@ -20,14 +20,15 @@ pub enum ReportError {
         what: &'static str,
     },
     /// An input file exists but could not be read.
-    #[error("{}: cannot read {what}: {source}", path.display())]
+    #[error("{}: cannot read {what}: {error}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
         /// What it should have been.
         what: &'static str,
-        /// The operating system's reason.
-        source: io::Error,
+        /// The operating system's reason (in the message, not a `source`,
+        /// so that it is printed once).
+        error: io::Error,
     },
     /// A file that holds nothing but whitespace.
     #[error("{}: {what} is empty", path.display())]
@@ -39,7 +40,7 @@ pub enum ReportError {
     },
     /// A file that is not valid JSON, or JSON of the wrong shape. The message
     /// carries serde_json's line and column.
-    #[error("{}: {problem} ({what}): {source}", path.display())]
+    #[error("{}: {problem} ({what}): {error}", path.display())]
     Json {
         /// The file.
         path: PathBuf,
@@ -48,8 +49,8 @@ pub enum ReportError {
         /// `corrupt JSON` for a syntax error, `unexpected content` for a
         /// well-formed document of the wrong shape.
         problem: &'static str,
-        /// The parser's error, with line and column.
-        source: serde_json::Error,
+        /// The parser's error, with line and column (in the message).
+        error: serde_json::Error,
     },
     /// A results document written by another version of the schema.
     #[error(
@@ -102,12 +103,46 @@ pub enum ReportError {
         what: &'static str,
     },
     /// An output file or folder could not be written.
-    #[error("{}: cannot write: {source}", path.display())]
+    #[error("{}: cannot write: {error}", path.display())]
     Write {
         /// The file or folder.
         path: PathBuf,
-        /// The operating system's reason.
-        source: io::Error,
+        /// The operating system's reason (in the message, not a `source`,
+        /// so that it is printed once).
+        error: io::Error,
+    },
+    /// The output folder holds files the report did not write.
+    #[error(
+        "{}: holds {file}{}, which the report did not write; give a new or empty folder, \
+         or pass --force to write the report's files over in place there (a file with a \
+         report file's name, such as README.md, is replaced; no other is touched)",
+        dir.display(),
+        if *others == 0 { String::new() } else { format!(" and {others} more") }
+    )]
+    Foreign {
+        /// The output folder.
+        dir: PathBuf,
+        /// The first such file, by name.
+        file: String,
+        /// How many more there are.
+        others: usize,
+    },
+    /// Another process kept the output folder's lock too long.
+    #[error(
+        "{}: {holder} is writing a report there, and still was after {waited_s} s (lock {}); \
+         try again when it has finished",
+        dir.display(),
+        lock.display()
+    )]
+    Locked {
+        /// The output folder.
+        dir: PathBuf,
+        /// The lock file.
+        lock: PathBuf,
+        /// Who holds it (`process <pid>`).
+        holder: String,
+        /// How long this process waited.
+        waited_s: u64,
     },
     /// The plotting library refused to draw a chart.
     #[error("{chart}: cannot draw the chart: {message}")]

@@ -38,6 +38,7 @@ use std::path::{Path, PathBuf};
 pub use charts::convergence::TOLERANCE as CONVERGENCE_TOLERANCE;
 pub use error::ReportError;
 pub use load::{BENCH_GROUP, BenchPoint, load_criterion, load_results};
+pub use output::{Foreign, LOCK_WAIT, MARKER_FILE, OutputLock, check_out};
 
 use charts::Drawn;
 use model::{Criterion, ReportData};
@@ -60,7 +61,8 @@ pub struct Input {
     /// Criterion's output folder for the scaling chart; `None` to not use
     /// criterion data. A folder that does not exist counts as no data.
     pub criterion: Option<PathBuf>,
-    /// The output folder; created if needed.
+    /// The output folder; created if needed, and replaced as a whole by
+    /// the report ([`render_with`] says how).
     pub out: PathBuf,
 }
 
@@ -85,13 +87,29 @@ pub struct Rendered {
 }
 
 /// Loads every input, renders every chart and the Markdown report in
-/// memory, then writes them into `input.out`.
-///
-/// Nothing is written unless everything rendered; each file is written to a
-/// temporary in the output folder and renamed into place, and charts that
-/// were not drawn this time are removed, so the folder never mixes two
-/// reports' charts. Other files in the folder are left alone.
+/// memory, then writes them into `input.out` as a whole: refusing a folder
+/// that holds files the report did not write. [`render_with`] says how.
 pub fn render(input: &Input) -> Result<Rendered, ReportError> {
+    render_with(input, Foreign::Refuse, None)
+}
+
+/// [`render`], with what to do about files the report did not write, and
+/// the output folder's lock if the caller holds it already.
+///
+/// Nothing is written unless everything rendered. The files are written
+/// into a fresh folder beside `input.out`, which then replaces it (the old
+/// one renamed aside and removed), under a lock beside it, so a reader
+/// never sees two reports mixed, two writers never interleave, and a run
+/// killed part-way leaves the old report (the next run removes what it
+/// left). A folder that holds files the report did not write is refused
+/// ([`ReportError::Foreign`]), except the results files it reads, which
+/// are kept; with [`Foreign::Overwrite`] the report's files are written
+/// over in place there instead, and the other files kept.
+pub fn render_with(
+    input: &Input,
+    foreign: Foreign,
+    lock: Option<&OutputLock>,
+) -> Result<Rendered, ReportError> {
     if input.results.is_empty() {
         return Err(ReportError::NoResults);
     }
@@ -114,19 +132,15 @@ pub fn render(input: &Input) -> Result<Rendered, ReportError> {
     let report = markdown::render(&data, &drawn);
 
     let mut files: Vec<(&str, &[u8])> = Vec::new();
-    let mut stale = Vec::new();
     let mut skipped = Vec::new();
     for (chart, d) in &drawn {
         match d {
             Drawn::Svg { svg, .. } => files.push((chart.file_name(), svg.as_bytes())),
-            Drawn::Skipped(reason) => {
-                stale.push(chart.file_name());
-                skipped.push(format!("{}: {reason}", chart.file_name()));
-            }
+            Drawn::Skipped(reason) => skipped.push(format!("{}: {reason}", chart.file_name())),
         }
     }
     files.push((REPORT_FILE, report.as_bytes()));
-    let files = output::write_all(&input.out, &files, &stale)?;
+    let files = output::write_report(&input.out, &files, &input.results, foreign, lock)?;
     Ok(Rendered { files, skipped })
 }
 
@@ -138,7 +152,7 @@ fn exists(path: &Path) -> Result<bool, ReportError> {
         Err(source) => Err(ReportError::Read {
             path: path.to_path_buf(),
             what: "criterion folder",
-            source,
+            error: source,
         }),
     }
 }

@@ -70,7 +70,7 @@ pub fn load_results(path: &Path) -> Result<ResultsDoc, ReportError> {
         path: path.to_path_buf(),
         what: WHAT,
         problem,
-        source,
+        error: source,
     };
     // Syntax first, then the version, then the shape: a document of another
     // version is reported as such, not as a confusing missing field.
@@ -159,7 +159,7 @@ pub fn load_criterion(dir: &Path) -> Result<Vec<BenchPoint>, ReportError> {
             return Err(ReportError::Read {
                 path: dir.to_path_buf(),
                 what: WHAT,
-                source,
+                error: source,
             });
         }
         Ok(m) if !m.is_dir() => {
@@ -181,7 +181,7 @@ fn walk(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) -> Result<(), Report
     let read_err = |source| ReportError::Read {
         path: dir.to_path_buf(),
         what: "criterion folder",
-        source,
+        error: source,
     };
     let mut entries = Vec::new();
     for entry in fs::read_dir(dir).map_err(read_err)? {
@@ -265,7 +265,7 @@ fn read_json<T: for<'de> Deserialize<'de>>(
         } else {
             "corrupt JSON"
         },
-        source,
+        error: source,
     })
 }
 
@@ -281,7 +281,7 @@ fn read_text(path: &Path, what: &'static str) -> Result<String, ReportError> {
             ReportError::Read {
                 path: path.to_path_buf(),
                 what,
-                source,
+                error: source,
             }
         }
     })?;

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use laplace_core::Scheme;
 use laplace_core::results::{KernelResult, ResultsDoc};
 use laplace_report::{
-    BENCH_GROUP, Input, REPORT_FILE, ReportError, load_criterion, load_results, render, style,
+    BENCH_GROUP, Foreign, Input, REPORT_FILE, ReportError, load_criterion, load_results, render,
+    render_with, style,
 };
 
 fn fixture(name: &str) -> PathBuf {
@@ -454,6 +455,7 @@ fn new_charts_are_skipped_with_a_reason_without_their_data() {
     let out = dir.path().join("out");
     // An older report's charts do not survive.
     fs::create_dir_all(&out).unwrap();
+    fs::write(out.join(REPORT_FILE), "# Laplace shootout report\n").unwrap();
     fs::write(out.join("roofline.svg"), "<svg/>").unwrap();
     let rendered = render(&Input {
         results: vec![bare],
@@ -562,14 +564,17 @@ fn kernel_labels_never_overlap() {
 fn two_machines_render_side_by_side() {
     let out = tempfile::tempdir().unwrap();
     // A chart left from an older report must not survive this one.
+    fs::write(out.path().join(REPORT_FILE), "# Laplace shootout report\n").unwrap();
     fs::write(out.path().join("scaling.svg"), "<svg/>").unwrap();
+    // A file the report did not write: refused, unless forced, then kept.
     fs::write(out.path().join("notes.txt"), "mine").unwrap();
-    let rendered = render(&input(
-        out.path(),
-        &["results-x86.json", "results-arm.json"],
-        None,
-    ))
-    .unwrap();
+    let input = input(out.path(), &["results-x86.json", "results-arm.json"], None);
+    let err = render(&input).unwrap_err();
+    assert!(
+        matches!(err, ReportError::Foreign { ref file, .. } if file == "notes.txt"),
+        "{err}"
+    );
+    let rendered = render_with(&input, Foreign::Overwrite, None).unwrap();
     assert_eq!(rendered.skipped.len(), 1, "{:?}", rendered.skipped);
     assert!(rendered.skipped[0].starts_with("scaling.svg"));
     assert!(!out.path().join("scaling.svg").exists());
