@@ -80,14 +80,16 @@ fn glob(p: &[u8], s: &[u8]) -> bool {
 }
 
 /// The items whose names match any of `patterns` (all of them if none), in
-/// their order. A pattern that matches nothing is an error naming close names.
+/// their order. A pattern that matches nothing is an error naming close names;
+/// so is an empty one (a substring of every name, it would select the whole
+/// race: what `--kernels "$UNSET"` gives).
 pub fn select<T>(
     items: &[T],
     name: impl Fn(&T) -> &str,
     patterns: &[String],
 ) -> Result<Vec<usize>, NoMatch> {
     for p in patterns {
-        if !items.iter().any(|k| matches(p, name(k))) {
+        if p.trim().is_empty() || !items.iter().any(|k| matches(p, name(k))) {
             return Err(NoMatch {
                 pattern: p.clone(),
                 close: close_names(items.iter().map(&name), p),
@@ -186,6 +188,8 @@ mod tests {
         assert_eq!(pick(&["array"]), Ok(vec![2]));
         let err = pick(&["rust/lop"]).unwrap_err();
         assert_eq!(err.close[0], "rust/loop");
+        assert!(pick(&[""]).is_err());
+        assert!(pick(&["c/loop", " "]).is_err());
     }
 
     #[test]
