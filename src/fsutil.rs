@@ -95,6 +95,19 @@ pub fn check_new_file(path: &Path, force: bool) -> Result<(), FsError> {
             error: std::io::Error::other("is a folder, not a file"),
         });
     }
+    // A device, FIFO or socket is never replaced, even with --force: the
+    // atomic write would put a regular file in its place (as root, a
+    // `--json /dev/null --force` would have deleted the device node).
+    if let Ok(meta) = fs::metadata(&target)
+        && !meta.is_file()
+    {
+        return Err(FsError::Io {
+            path: path.to_path_buf(),
+            error: std::io::Error::other(
+                "is a device, FIFO or socket, not a regular file: refusing to replace it",
+            ),
+        });
+    }
     let dir = target.parent().filter(|d| !d.as_os_str().is_empty());
     if let Some(dir) = dir
         && !dir.is_dir()

@@ -566,6 +566,28 @@ fn quick_run(extra: &[&str]) -> Output {
     shootout(&args)
 }
 
+/// A hostile input found in issue 15's pass: as root, `--json /dev/full
+/// --force` replaced the device node with a regular file (the atomic write
+/// renames a new file over the target). A device, FIFO or socket is never
+/// replaced, with or without `--force`, and nothing is run.
+#[test]
+fn a_device_or_fifo_output_is_refused_even_with_force() {
+    let dir = tmp("fifo-output");
+    let fifo = dir.join("results.json");
+    let status = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success());
+    let fifo_s = fifo.to_str().unwrap();
+    // (A FIFO, not /dev/null: a regression must not cost CI its /dev/null.)
+    let out = quick_run(&["--json", fifo_s, "--force"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+    assert!(!stdout.contains("c/array"), "a kernel ran: {stdout}");
+    let meta = std::fs::symlink_metadata(&fifo).unwrap();
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type()));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// Issue 15: `--json LINK --force` replaced the symbolic link with a file.
 /// Decided: the file the link points to is written (atomically, beside
 /// it), as the shell's `>` writes through a link, and the link stays. A
