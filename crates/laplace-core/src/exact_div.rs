@@ -148,6 +148,37 @@ impl ExactDiv {
     pub fn bounds_every_sweep(grid: &[f64]) -> bool {
         grid.iter().all(|x| x.abs() <= Self::GRID_BOUND)
     }
+
+    /// How many sweeps a kernel runs between two looks with
+    /// [`ExactDiv::proves_range`].
+    pub const RECHECK: usize = 64;
+
+    /// Whether the next `sweeps` Jacobi or Gauss-Seidel sweeps (not SOR
+    /// with `omega > 1`, which can leave the neighbours' range) of `grid`,
+    /// with spacings `dx2`, `dy2`, can skip the range test of the sequence:
+    /// every value (boundary included) is `+0` or within `[m,
+    /// GRID_BOUND]`, with `m w^sweeps min(dx2, dy2) >= 2 TINY`, where
+    /// `w = min(dx2, dy2) / (2 (dx2 + dy2))` is the least weight of a
+    /// neighbour.
+    ///
+    /// Why: a numerator of values that are `+0` or positive is `+0` (all
+    /// four `+0`: the sequence gives `+0`, as the divider does) or at least
+    /// its largest neighbour times `min(dx2, dy2)`; so an update is `+0` or
+    /// at least `w` times its largest neighbour, and after `k` sweeps every
+    /// value is `+0` or at least `m w^k` (less three roundings per update,
+    /// a relative 2^-53 each, which the factor 2 covers). Every numerator
+    /// of those sweeps is then `+0` or at least `TINY`, and below `HUGE` by
+    /// [`ExactDiv::GRID_BOUND`]'s argument. A negative value, `-0` (which
+    /// the sequence would turn into `+0`) or NaN fails the test.
+    pub fn proves_range(grid: &[f64], sweeps: usize, dx2: f64, dy2: f64) -> bool {
+        let small = dx2.min(dy2);
+        let sweeps = i32::try_from(sweeps).unwrap_or(i32::MAX);
+        let least = 2.0 * Self::TINY / (small * (small / (2.0 * (dx2 + dy2))).powi(sweeps));
+        least.is_finite()
+            && grid
+                .iter()
+                .all(|&v| v.to_bits() == 0 || (least..=Self::GRID_BOUND).contains(&v))
+    }
 }
 
 /// [`ExactDiv`] in binary32: the same check and sequence at `p = 24`, for

@@ -34,13 +34,22 @@ pub type JacobiSweep = fn(src: &[f64], dst: &mut [f64], nx: usize, ny: usize, s:
 /// (so both carry the boundary), ping-pongs between the two, and leaves the
 /// result in `u`.
 pub fn jacobi_ping_pong(job: &mut Job<'_>, sweep: JacobiSweep) -> Result<(), KernelError> {
+    jacobi_ping_pong_by(job, |_, _| sweep)
+}
+
+/// [`jacobi_ping_pong`] with the sweep chosen before each sweep by
+/// `choose(sweep number, source grid)`.
+pub fn jacobi_ping_pong_by(
+    job: &mut Job<'_>,
+    mut choose: impl FnMut(usize, &[f64]) -> JacobiSweep,
+) -> Result<(), KernelError> {
     let p = *job.problem();
     let s = p.stencil();
     let (u, scratch) = job.buffers();
     scratch.copy_from_slice(u);
     let (mut src, mut dst) = (&mut *u, &mut *scratch);
-    for _ in 0..p.iters {
-        sweep(src, dst, p.nx, p.ny, &s);
+    for n in 0..p.iters {
+        choose(n, src)(src, dst, p.nx, p.ny, &s);
         std::mem::swap(&mut src, &mut dst);
     }
     // After an odd number of sweeps the result is in the scratch buffer.

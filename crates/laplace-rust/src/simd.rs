@@ -158,8 +158,8 @@ mod avx512 {
         let (mut src, mut dst) = (&mut *x, &mut *y);
         let mut this = chosen;
         for n in 0..iters {
-            if finish == (Finish::FmaDivision { bounded: true }) && n % RECHECK == 0 {
-                this = if proven_for(src, RECHECK, s) {
+            if finish == (Finish::FmaDivision { bounded: true }) && n % ExactDiv::RECHECK == 0 {
+                this = if ExactDiv::proves_range(src, ExactDiv::RECHECK, s.dx2, s.dy2) {
                     sweep::<FMA_UNCHECKED>
                 } else {
                     chosen
@@ -175,29 +175,6 @@ mod avx512 {
         Ok(())
     }
 
-    /// Sweeps between two looks at the grid's least value.
-    const RECHECK: usize = 64;
-
-    /// Whether the next `sweeps` Jacobi sweeps of `grid`, which is within
-    /// [`ExactDiv::GRID_BOUND`], can skip the range test of the FMA
-    /// division: every value (boundary included) is `+0` or at least `m`,
-    /// with `m w^sweeps min(dx2, dy2) >= 2 TINY`, where `w = min(dx2, dy2) /
-    /// denom` is the least weight of a neighbour.
-    ///
-    /// Why: a numerator of values that are `+0` or positive is `+0` (all
-    /// four `+0`: the sequence gives `+0`, as the divider does) or at least
-    /// its largest neighbour times `min(dx2, dy2)`; so an update is `+0` or
-    /// at least `w` times the largest neighbour, and after `k` sweeps every
-    /// value is `+0` or at least `m w^k` (less three roundings per sweep, a
-    /// relative 2^-53 each, which the factor 2 covers). Every numerator of
-    /// those sweeps is then `+0` or at least `TINY`. A negative value, `-0`
-    /// (which the sequence would turn into `+0`) or NaN fails the test.
-    fn proven_for(grid: &[f64], sweeps: usize, s: &Stencil) -> bool {
-        let (small, sweeps) = (s.dx2.min(s.dy2), i32::try_from(sweeps).unwrap_or(i32::MAX));
-        let least = 2.0 * ExactDiv::TINY / (small * (small / s.denom).powi(sweeps));
-        least.is_finite() && grid.iter().all(|&v| v.to_bits() == 0 || v >= least)
-    }
-
     /// [`Finish`] as a constant, one per sweep: `sweep::<F>`.
     const DIVIDE: u8 = 0;
     /// See [`DIVIDE`].
@@ -206,7 +183,7 @@ mod avx512 {
     const FMA_BOUNDED: u8 = 2;
     /// See [`DIVIDE`].
     const FMA: u8 = 3;
-    /// The FMA division with no range test: see [`proven_for`].
+    /// The FMA division with no range test: see [`ExactDiv::proves_range`].
     const FMA_UNCHECKED: u8 = 4;
 
     /// One flat sweep from `src` into `dst`, finished as `F` says.

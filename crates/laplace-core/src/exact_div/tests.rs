@@ -185,3 +185,22 @@ fn every_binary32_significand_for_3000_divisors() {
     // Not asserted (see above): seen 0 of about 1,000.
     eprintln!("binary32: {proven} of 3000 divisors proven; {unproven_wrong} unproven ones failed");
 }
+
+#[test]
+fn the_range_is_proven_only_for_grids_of_plus_zeros_and_large_enough_values() {
+    let (dx2, dy2) = (0.01, 0.01);
+    let proves = |grid: &[f64], sweeps| ExactDiv::proves_range(grid, sweeps, dx2, dy2);
+    // The seed's initial grid: +0 and 1.
+    assert!(proves(&[0.0, 1.0, 0.0, 0.5], ExactDiv::RECHECK));
+    // -0, negatives, NaN and values beyond the grid bound are not.
+    for bad in [-0.0, -1.0, f64::NAN, f64::INFINITY, 2f64.powi(701)] {
+        assert!(!proves(&[1.0, bad], 1), "{bad}");
+    }
+    // m w^k min(dx2, dy2) >= 2 TINY with w = 1/4: 2^-600 holds for 64
+    // sweeps (2^-600 * 2^-128 * 0.01 > 2^-799), 2^-700 does not.
+    assert!(proves(&[2f64.powi(-600)], 64));
+    assert!(!proves(&[2f64.powi(-700)], 64));
+    assert!(proves(&[2f64.powi(-700)], 8));
+    // A weight so small that the bound is not finite proves nothing.
+    assert!(!ExactDiv::proves_range(&[1.0], 64, 1e-300, 1.0));
+}

@@ -9,8 +9,12 @@
 //! vectorised pass that also notes whether a numerator fell outside the
 //! sequence's proven range [2^-800, 2^800] (a zero, or the far edge of a
 //! tall grid's first sweeps); such a block is computed again with the
-//! divider. A NaN numerator gives NaN either way. Path `fma-division`, or `divide` (the whole kernel divides) for
-//! a divisor the per-problem check does not prove.
+//! divider. A NaN numerator gives NaN either way. Every
+//! [`ExactDiv::RECHECK`] sweeps one look at the grid can prove the range
+//! for the next ones ([`ExactDiv::proves_range`]: no negative values, every
+//! positive one large enough), and then no numerator is tested. Path
+//! `fma-division`, or `divide` (the whole kernel divides) for a divisor
+//! the per-problem check does not prove.
 
 use laplace_core::exact_div::ExactDiv;
 use laplace_core::{Job, KernelError, Stencil};
@@ -28,17 +32,35 @@ pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
             crate::jacobi_flat(src, dst, nx, ny, |d, a, r, l| s.apply(d, a, r, l));
         });
     }
-    // One look at the grid saves the upper range test in every sweep.
-    if ExactDiv::bounds_every_sweep(job.u()) {
-        crate::jacobi_ping_pong(job, sweep::<true>)
-    } else {
-        crate::jacobi_ping_pong(job, sweep::<false>)
+    // One look at the grid saves the upper range test in every sweep, and
+    // one every RECHECK sweeps can save the lower one too.
+    if !ExactDiv::bounds_every_sweep(job.u()) {
+        return crate::jacobi_ping_pong(job, sweep::<false, false>);
     }
+    let s = job.problem().stencil();
+    let mut chosen: crate::JacobiSweep = sweep::<true, false>;
+    crate::jacobi_ping_pong_by(job, |n, src| {
+        if n % ExactDiv::RECHECK == 0 {
+            chosen = if ExactDiv::proves_range(src, ExactDiv::RECHECK, s.dx2, s.dy2) {
+                sweep::<true, true>
+            } else {
+                sweep::<true, false>
+            };
+        }
+        chosen
+    })
 }
 
-/// One sweep; `BOUNDED`: the grid is within [`ExactDiv::GRID_BOUND`], so only the lower end
-/// of the numerators' range is tested.
-fn sweep<const BOUNDED: bool>(src: &[f64], dst: &mut [f64], nx: usize, ny: usize, s: &Stencil) {
+/// One sweep; `BOUNDED`: the grid is within [`ExactDiv::GRID_BOUND`], so
+/// only the lower end of the numerators' range is tested; `PROVEN`:
+/// [`ExactDiv::proves_range`] holds, so neither is.
+fn sweep<const BOUNDED: bool, const PROVEN: bool>(
+    src: &[f64],
+    dst: &mut [f64],
+    nx: usize,
+    ny: usize,
+    s: &Stencil,
+) {
     let exact = ExactDiv::new(s.denom);
     let (dx2, dy2) = (s.dx2, s.dy2);
     let (lo, hi) = (ny + 1, (nx - 1) * ny - 1);
@@ -58,7 +80,7 @@ fn sweep<const BOUNDED: bool>(src: &[f64], dst: &mut [f64], nx: usize, ny: usize
         let mut outside = false;
         for ((((o, &d), &a), &r), &l) in o.iter_mut().zip(d).zip(a).zip(r).zip(l) {
             let num = (d + a) * dy2 + (r + l) * dx2;
-            outside |= (num < ExactDiv::TINY) | (!BOUNDED & (num > ExactDiv::HUGE));
+            outside |= !PROVEN & ((num < ExactDiv::TINY) | (!BOUNDED & (num > ExactDiv::HUGE)));
             *o = exact.markstein(num);
         }
         if outside {
