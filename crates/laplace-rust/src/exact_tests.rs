@@ -11,7 +11,7 @@ use laplace_core::{Job, KernelFn, Problem, Stencil};
 use crate::kernels;
 
 /// Gauss-Seidel kernels that claim `rust/loop`'s bits.
-const GAUSS_SEIDEL: [(&str, KernelFn); 2] = [
+const GAUSS_SEIDEL: [(&str, KernelFn); 3] = [
     (
         "rust/loop-wavefront-exact",
         kernels::loop_wavefront_exact::run,
@@ -19,6 +19,10 @@ const GAUSS_SEIDEL: [(&str, KernelFn); 2] = [
     (
         "rust/loop-wavefront-simd",
         kernels::loop_wavefront_simd::run,
+    ),
+    (
+        "rust/loop-wavefront-simd in AVX2",
+        kernels::loop_wavefront_simd::run_avx2,
     ),
 ];
 
