@@ -18,6 +18,9 @@
 //!   kernel (source, header prototype, registry line); see [`scaffold`].
 //! - `cargo xtask sanitize | valgrind | miri [ARGS...]`: the tests under
 //!   ASan + UBSan, valgrind memcheck or Miri; see [`sanitize`].
+//! - `cargo xtask fuzz [--seconds N]`: the fuzz properties of the `.npy`
+//!   reader and the results-document loader for about N seconds (default
+//!   60); see [`fuzz`].
 //!
 //! The build needs the compiler of every foreign language of
 //! `laplace_core::LANGUAGES` (gcc, g++, gfortran) and libclang with its
@@ -32,6 +35,7 @@ use std::process::{Command, ExitCode};
 use anyhow::{Context, Result, bail};
 use laplace_core::results::CpuSignature;
 
+mod fuzz;
 mod python;
 mod sanitize;
 mod scaffold;
@@ -99,6 +103,7 @@ fn run() -> Result<()> {
             test()
         }
         "new-kernel" => scaffold::command(&workspace_root(), rest),
+        "fuzz" => fuzz::run(rest),
         "sanitize" | "valgrind" | "miri" => {
             if cmd != "miri" {
                 setup()?;
@@ -122,7 +127,9 @@ fn run() -> Result<()> {
                  new-kernel <language/form> --scheme <jacobi|gauss-seidel|red-black-sor>\n                 \
                  scaffold a kernel that passes verification as generated (see CONTRIBUTING.md)\n  \
                  sanitize | valgrind | miri [ARGS...]\n                 \
-                 the tests under ASan+UBSan, valgrind memcheck or Miri (README, Memory safety)"
+                 the tests under ASan+UBSan, valgrind memcheck or Miri (README, Memory safety)\n  \
+                 fuzz [--seconds N]\n                 \
+                 fuzz the .npy reader and the results-document loader for about N s (default 60)"
             );
             if cmd == "help" || cmd == "--help" || cmd == "-h" {
                 Ok(())

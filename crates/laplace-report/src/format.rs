@@ -8,7 +8,13 @@ use laplace_core::results::{KernelResult, Probe};
 
 use crate::style::ABOVE_BOUND;
 
-/// `v` with `digits` significant digits, in plain notation from 1e-4 up.
+/// From this magnitude up, figures print in exponent notation: no run
+/// measures such a figure, but a hand-edited document can hold one (up to
+/// 1.8e308, 309 digits in plain notation).
+const HUGE: f64 = 1e15;
+
+/// `v` with `digits` significant digits, in plain notation from 1e-4 up to
+/// [`HUGE`].
 pub fn sig(v: f64, digits: i32) -> String {
     if !v.is_finite() {
         return "-".into();
@@ -17,7 +23,7 @@ pub fn sig(v: f64, digits: i32) -> String {
         return "0".into();
     }
     let mag = v.abs().log10().floor() as i32;
-    if mag < -4 {
+    if mag < -4 || v.abs() >= HUGE {
         return format!("{:.*e}", (digits - 1).max(0) as usize, v);
     }
     let decimals = (digits - 1 - mag).max(0) as usize;
@@ -32,6 +38,7 @@ pub fn fmt_secs(v: Option<f64>) -> String {
 /// MLUP/s: no decimals from 100 up, one from 1 up, two significant digits below.
 pub fn fmt_mlups(v: Option<f64>) -> String {
     match v {
+        Some(v) if v.is_finite() && v >= HUGE => sig(v, 3),
         Some(v) if v.is_finite() && v >= 100.0 => format!("{v:.0}"),
         Some(v) if v.is_finite() && v >= 1.0 => format!("{v:.1}"),
         Some(v) => sig(v, 2),
@@ -42,7 +49,7 @@ pub fn fmt_mlups(v: Option<f64>) -> String {
 /// MLUP/s as [`fmt_mlups`], with thousands separators from 1,000 up (for
 /// chart labels).
 pub fn fmt_mlups_grouped(v: f64) -> String {
-    if v.is_finite() && v >= 999.5 {
+    if v.is_finite() && (999.5..HUGE).contains(&v) {
         thousands(v.round() as usize)
     } else {
         fmt_mlups(Some(v))
@@ -52,6 +59,7 @@ pub fn fmt_mlups_grouped(v: f64) -> String {
 /// A ratio without a unit: `1.00`, `0.42`, `123`, `0.0042`.
 pub fn fmt_ratio(v: Option<f64>) -> String {
     match v {
+        Some(v) if v.is_finite() && v >= HUGE => sig(v, 3),
         Some(v) if v.is_finite() && v >= 100.0 => format!("{v:.0}"),
         Some(v) if v.is_finite() && v >= 0.01 => format!("{v:.2}"),
         Some(v) if v.is_finite() => sig(v, 2),
@@ -216,6 +224,28 @@ mod tests {
         assert_eq!(fmt_mlups_grouped(8096.6), "8,097");
         assert_eq!(fmt_mlups_grouped(222.8), "223");
         assert_eq!(fmt_mlups_grouped(12.34), "12.3");
+    }
+
+    /// A hand-edited document can hold 1.8e308 MLUP/s: its figures print in
+    /// a few characters, not 309 digits (or usize::MAX grouped).
+    #[test]
+    fn absurd_figures_print_short() {
+        for v in [1e15, f64::MAX, -1e300] {
+            for s in [
+                sig(v, 3),
+                fmt_mlups(Some(v)),
+                fmt_mlups_grouped(v),
+                fmt_ratio(Some(v)),
+                fmt_relative(Some(v)),
+                fmt_cycles(Some(v)),
+            ] {
+                assert!(s.len() <= 10, "{v}: {s}");
+            }
+        }
+        assert_eq!(fmt_mlups(Some(f64::MAX)), "1.80e308");
+        assert_eq!(fmt_mlups_grouped(f64::MAX), "1.80e308");
+        assert_eq!(fmt_relative(Some(2.5e20)), "2.50e20x");
+        assert_eq!(fmt_mlups_grouped(1e14), "100,000,000,000,000");
     }
 
     #[test]

@@ -132,7 +132,14 @@ fn draw(cmp: &Comparison<'_>, rows: &[Row]) -> Result<String, ReportError> {
     } else {
         0
     };
-    let values_area = value_w * n as u32 * u32::from(n <= MAX_VALUE_COLUMNS);
+    // No figures where they would crowd out the chart (absurd figures from
+    // a hand-edited document are wide even in exponent notation).
+    let value_w = if value_w.saturating_mul(n as u32) <= style::WIDTH / 3 {
+        value_w
+    } else {
+        0
+    };
+    let values_area = value_w * n as u32;
 
     let legend: Vec<(Swatch, String)> = cmp
         .labels
