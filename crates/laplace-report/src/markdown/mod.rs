@@ -256,21 +256,36 @@ fn external_notes(md: &mut String, data: &ReportData) {
         "Extrapolated times (too slow to run the whole problem):",
         &extrapolated,
     );
-    let exact: Vec<&str> = data
-        .runs
-        .iter()
-        .flat_map(|run| &run.doc.results)
-        .filter(|r| r.verified && r.tolerance == 0.0)
-        .map(|r| r.kernel.as_str())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let bit_exact = || {
+        data.runs
+            .iter()
+            .flat_map(|run| &run.doc.results)
+            .filter(|r| r.verified && r.tolerance == 0.0)
+    };
+    let exact: std::collections::BTreeSet<&str> = bit_exact().map(|r| r.kernel.as_str()).collect();
     if !exact.is_empty() {
         let names: Vec<String> = exact.iter().map(|k| code(k)).collect();
-        let fma: Vec<String> = exact
-            .iter()
-            .filter(|k| k.ends_with("-exact"))
-            .map(|k| code(k))
+        // By the path each run recorded (`fma-division`, `avx512-fma-division`,
+        // ...) or, for a kernel whose path does not say (the C ones), its
+        // cost: how it divided on that machine.
+        let by_cost = |c: &laplace_core::Cost| {
+            use laplace_core::Cost::*;
+            matches!(
+                c,
+                JacobiFmaDivision | ScalarFmaDivision | VectorFmaDivision | RedBlackFmaDivision
+            )
+        };
+        let fma: Vec<String> = bit_exact()
+            .filter(|r| {
+                r.path
+                    .as_deref()
+                    .is_some_and(|p| p.ends_with("fma-division"))
+                    || r.cost.as_ref().is_some_and(by_cost)
+            })
+            .map(|r| r.kernel.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .map(code)
             .collect();
         let _ = write!(
             md,
