@@ -443,24 +443,9 @@ impl ExternalKernel {
     }
 }
 
-/// The longest `runtime` or `flags` text kept from a kernel's report.
-pub const MAX_FIELD: usize = 300;
-
-/// `text` as the table, the JSON, the SVGs and the Markdown can all carry
-/// it: control characters (NUL, ESC, line breaks, ...) each become one
-/// space, and text beyond `max` characters is cut, ending in `...`. A kernel
-/// controls these fields, so they are bounded here, before anything shows
-/// them.
-pub fn bounded_text(text: &str, max: usize) -> String {
-    let clean = text.chars().map(|c| if c.is_control() { ' ' } else { c });
-    if text.chars().count() <= max {
-        clean.collect()
-    } else {
-        let mut s: String = clean.take(max.saturating_sub(3)).collect();
-        s.push_str("...");
-        s
-    }
-}
+/// The longest `runtime` or `flags` text kept from a kernel's report, and
+/// the bounding of every field a kernel controls, before anything shows it.
+pub use laplace_core::text::{MAX_FIELD, bounded_text};
 
 /// Updates per second no machine reaches: 10^13 (ten million MLUP/s, a
 /// thousand times the fastest kernel measured here on 16 cores). A

@@ -25,6 +25,7 @@ mod problem;
 pub mod reference;
 pub mod results;
 mod scheme;
+pub mod text;
 pub mod verify;
 
 pub use error::{InputError, KernelError};

@@ -40,7 +40,7 @@ pub enum ReportError {
     },
     /// A file that is not valid JSON, or JSON of the wrong shape. The message
     /// carries serde_json's line and column.
-    #[error("{}: {problem} ({what}): {error}", path.display())]
+    #[error("{}: {problem} ({what}): {}", path.display(), laplace_core::text::bounded_text(&.error.to_string(), laplace_core::text::MAX_FIELD))]
     Json {
         /// The file.
         path: PathBuf,

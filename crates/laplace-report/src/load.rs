@@ -5,6 +5,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use laplace_core::results::{ResultsDoc, SCHEMA_VERSION};
+use laplace_core::text::{MAX_FIELD, bounded_text};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -78,7 +79,7 @@ pub fn load_results(path: &Path) -> Result<ResultsDoc, ReportError> {
     let found = match value.get("schema_version") {
         None => "missing".to_string(),
         Some(v) if v.as_u64() == Some(u64::from(SCHEMA_VERSION)) => String::new(),
-        Some(v) => v.to_string(),
+        Some(v) => bounded_text(&v.to_string(), 40),
     };
     if !found.is_empty() {
         return Err(ReportError::Schema {
@@ -87,8 +88,18 @@ pub fn load_results(path: &Path) -> Result<ResultsDoc, ReportError> {
             expected: SCHEMA_VERSION,
         });
     }
-    let mut doc: ResultsDoc =
+    let doc: ResultsDoc =
         serde_json::from_str(&text).map_err(|e| json_error("not a results document", e))?;
+    // Every string the document carries (kernel names, flags, compilers,
+    // paths, errors, the machine's description) reaches the terminal, the
+    // SVGs and the Markdown: control characters (NUL made an invalid SVG,
+    // ESC recoloured the terminal) become spaces and each is bounded. (After
+    // the typed parse, whose errors name a line and column.)
+    let mut value =
+        serde_json::to_value(&doc).map_err(|e| json_error("not a results document", e))?;
+    clean_strings(&mut value);
+    let mut doc: ResultsDoc =
+        serde_json::from_value(value).map_err(|e| json_error("not a results document", e))?;
     // Documents written before `bound_exceeded` existed get it by the same
     // rule the runner applies; for newer ones this changes nothing.
     for r in &mut doc.results {
@@ -351,5 +362,31 @@ mod tests {
         assert!(with(|r| r.median_s = Some(-1.0)).contains("median_s = -1"));
         assert!(with(|r| r.max_s = Some(f64::INFINITY)).contains("max_s = inf"));
         assert!(with(|r| r.best_s = Some(0.9)).contains("does not hold"));
+    }
+}
+
+/// Every string in `value`, keys included, through [`bounded_text`] with
+/// [`MAX_FIELD`] characters.
+fn clean_strings(value: &mut Value) {
+    match value {
+        Value::String(s) => {
+            if s.len() > MAX_FIELD || s.chars().any(char::is_control) {
+                *s = bounded_text(s, MAX_FIELD);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(clean_strings),
+        Value::Object(map) => {
+            let dirty = map
+                .keys()
+                .any(|k| k.len() > MAX_FIELD || k.chars().any(char::is_control));
+            if dirty {
+                *map = std::mem::take(map)
+                    .into_iter()
+                    .map(|(k, v)| (bounded_text(&k, MAX_FIELD), v))
+                    .collect();
+            }
+            map.values_mut().for_each(clean_strings);
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
 }

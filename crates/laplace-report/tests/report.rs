@@ -1005,3 +1005,49 @@ fn odd_values_render_without_panicking() {
             .any(|t| t.0.starts_with("rust/very-long") && t.0.ends_with('…'))
     );
 }
+
+/// Issue 15, item 1: strings a results file carries (flags, path, compiler,
+/// the machine's description) with NUL, ESC, a bell and 500 characters made
+/// invalid SVGs and put raw escape sequences in the Markdown. The loader
+/// turns control characters into spaces and bounds each string, so every
+/// chart parses and the README holds no control character but line breaks.
+#[test]
+fn control_characters_in_a_results_file_reach_no_output() {
+    let out = tempfile::tempdir().unwrap();
+    let hostile = edited(out.path(), "results-x86.json", "hostile.json", |v| {
+        let r = &mut v["results"][0];
+        r["flags"] = format!(
+            "-O3 \u{0}\u{1b}[31mRED\u{1b}[0m | <tag> & {}",
+            "x".repeat(500)
+        )
+        .into();
+        r["path"] = "p\u{0}\u{1b}|<".into();
+        r["compiler"] = "gcc\u{1b}]0;title\u{7} <b>".into();
+        v["provenance"]["cpu"] = "CPU \u{0}\u{1b}[1m <&>".into();
+    });
+    let doc = load_results(&hostile).unwrap();
+    let r = &doc.results[0];
+    for s in [&r.flags, &doc.provenance.cpu] {
+        assert!(!s.chars().any(char::is_control), "{s:?}");
+    }
+    assert!(r.flags.chars().count() <= laplace_core::text::MAX_FIELD);
+    let dir = out.path().join("report");
+    render(&Input {
+        results: vec![hostile],
+        criterion: None,
+        out: dir.clone(),
+    })
+    .unwrap();
+    for e in fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{}",
+            path.display()
+        );
+        if path.extension().is_some_and(|x| x == "svg") {
+            Svg::read(&path);
+        }
+    }
+}
