@@ -305,6 +305,32 @@ fn read_text(path: &Path, what: &'static str) -> Result<String, ReportError> {
     Ok(text)
 }
 
+/// Every string in `value`, keys included, through [`bounded_text`] with
+/// [`MAX_FIELD`] characters.
+fn clean_strings(value: &mut Value) {
+    match value {
+        Value::String(s) => {
+            if s.len() > MAX_FIELD || s.chars().any(char::is_control) {
+                *s = bounded_text(s, MAX_FIELD);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(clean_strings),
+        Value::Object(map) => {
+            let dirty = map
+                .keys()
+                .any(|k| k.len() > MAX_FIELD || k.chars().any(char::is_control));
+            if dirty {
+                *map = std::mem::take(map)
+                    .into_iter()
+                    .map(|(k, v)| (bounded_text(&k, MAX_FIELD), v))
+                    .collect();
+            }
+            map.values_mut().for_each(clean_strings);
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,31 +388,5 @@ mod tests {
         assert!(with(|r| r.median_s = Some(-1.0)).contains("median_s = -1"));
         assert!(with(|r| r.max_s = Some(f64::INFINITY)).contains("max_s = inf"));
         assert!(with(|r| r.best_s = Some(0.9)).contains("does not hold"));
-    }
-}
-
-/// Every string in `value`, keys included, through [`bounded_text`] with
-/// [`MAX_FIELD`] characters.
-fn clean_strings(value: &mut Value) {
-    match value {
-        Value::String(s) => {
-            if s.len() > MAX_FIELD || s.chars().any(char::is_control) {
-                *s = bounded_text(s, MAX_FIELD);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(clean_strings),
-        Value::Object(map) => {
-            let dirty = map
-                .keys()
-                .any(|k| k.len() > MAX_FIELD || k.chars().any(char::is_control));
-            if dirty {
-                *map = std::mem::take(map)
-                    .into_iter()
-                    .map(|(k, v)| (bounded_text(&k, MAX_FIELD), v))
-                    .collect();
-            }
-            map.values_mut().for_each(clean_strings);
-        }
-        Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
 }
