@@ -26,27 +26,48 @@ const R: usize = 8;
 /// Runs `iters` in-place Gauss-Seidel sweeps in bands of `R` rows.
 pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
     let p = *job.problem();
-    let (nx, ny) = (p.nx, p.ny);
     let st = p.stencil();
     let (a, b) = (st.dy2 / st.denom, st.dx2 / st.denom);
-    let u = job.u();
-    for _ in 0..p.iters {
+    sweeps::<R>(job.u(), p.nx, p.ny, p.iters, |up, down, right, left| {
+        b.mul_add(left, a.mul_add(up + down, b * right))
+    });
+    Ok(())
+}
+
+/// `iters` in-place sweeps of the `nx x ny` grid `u` in bands of `N` rows
+/// (and single rows for the remainder), each point getting
+/// `update(up, down, right, left)`: the new values above and to the left,
+/// the old ones below and to the right. Shared with
+/// `rust/loop-wavefront-exact`, which passes the post's formula.
+#[inline(always)]
+pub(crate) fn sweeps<const N: usize>(
+    u: &mut [f64],
+    nx: usize,
+    ny: usize,
+    iters: usize,
+    update: impl Fn(f64, f64, f64, f64) -> f64,
+) {
+    for _ in 0..iters {
         let mut i = 1;
-        while i + R < nx {
-            band::<R>(u, i, ny, a, b);
-            i += R;
+        while i + N < nx {
+            band::<N>(u, i, ny, &update);
+            i += N;
         }
         while i < nx - 1 {
-            band::<1>(u, i, ny, a, b);
+            band::<1>(u, i, ny, &update);
             i += 1;
         }
     }
-    Ok(())
 }
 
 /// Updates rows `i..i+N` (all interior) in one skewed pass.
 #[inline(always)]
-fn band<const N: usize>(u: &mut [f64], i: usize, ny: usize, a: f64, b: f64) {
+fn band<const N: usize>(
+    u: &mut [f64],
+    i: usize,
+    ny: usize,
+    update: &impl Fn(f64, f64, f64, f64) -> f64,
+) {
     let (head, tail) = u.split_at_mut(i * ny);
     let above = &head[(i - 1) * ny..][..ny];
     let (band, rest) = tail.split_at_mut(N * ny);
@@ -71,8 +92,7 @@ fn band<const N: usize>(u: &mut [f64], i: usize, ny: usize, a: f64, b: f64) {
             let c = s + 1 - k;
             let up = if k == 0 { above[c] } else { prev[k - 1] };
             let down = if k + 1 == N { below[c] } else { rows[k + 1][c] };
-            let right = rows[k][c + 1];
-            let new = b.mul_add(prev[k], a.mul_add(up + down, b * right));
+            let new = update(up, down, rows[k][c + 1], prev[k]);
             rows[k][c] = new;
             prev[k] = new;
         }

@@ -18,12 +18,12 @@
 //! per-problem check does not prove (then every point is divided).
 
 use laplace_core::exact_div::ExactDiv;
-use laplace_core::{Job, KernelError, Stencil};
+use laplace_core::{Job, KernelError};
 
 /// Rows advanced together. The chain through `left` is an add, a multiply,
 /// an add, a multiply and two FMAs (about 20 cycles), so eight chains do not
 /// cover it; sixteen ran slower (the band's state no longer fits in
-/// registers). Vectorising across the band is the next step.
+/// registers). `rust/loop-wavefront-simd` vectorises across the band.
 const R: usize = 8;
 
 /// Runs `iters` in-place Gauss-Seidel sweeps in bands of `R` rows.
@@ -37,22 +37,18 @@ pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
     let div = Div {
         exact,
         // The sequence for every numerator in range (not zeros: it turns
-        // -0 into +0); the
-        // upper end is only tested for a grid that is not bounded.
-        huge: if bounded { f64::INFINITY } else { ExactDiv::HUGE },
+        // -0 into +0); the upper end is only tested for a grid that is not
+        // bounded.
+        huge: if bounded {
+            f64::INFINITY
+        } else {
+            ExactDiv::HUGE
+        },
     };
-    let u = job.u();
-    for _ in 0..p.iters {
-        let mut i = 1;
-        while i + R < nx {
-            band::<R>(u, i, ny, &st, &div);
-            i += R;
-        }
-        while i < nx - 1 {
-            band::<1>(u, i, ny, &st, &div);
-            i += 1;
-        }
-    }
+    let (dx2, dy2) = (st.dx2, st.dy2);
+    super::loop_wavefront::sweeps::<R>(job.u(), nx, ny, p.iters, |up, down, right, left| {
+        div.apply((down + up) * dy2 + (right + left) * dx2)
+    });
     Ok(())
 }
 
@@ -71,39 +67,6 @@ impl Div {
             e.markstein(num)
         } else {
             num / e.d
-        }
-    }
-}
-
-/// Updates rows `i..i+N` (all interior) in one skewed pass.
-#[inline(always)]
-fn band<const N: usize>(u: &mut [f64], i: usize, ny: usize, st: &Stencil, div: &Div) {
-    let (dx2, dy2) = (st.dx2, st.dy2);
-    let (head, tail) = u.split_at_mut(i * ny);
-    let above = &head[(i - 1) * ny..][..ny];
-    let (band, rest) = tail.split_at_mut(N * ny);
-    let below = &rest[..ny];
-    let mut rows = band.chunks_exact_mut(ny);
-    let rows: [&mut [f64]; N] = std::array::from_fn(|_| rows.next().expect("N rows"));
-    // prev[k]: the newest value of row i+k (its left neighbour for the next
-    // column), starting with the boundary value in column 0.
-    let mut prev: [f64; N] = std::array::from_fn(|k| rows[k][0]);
-    let last = ny - 2;
-    for s in 0..last + N - 1 {
-        let (lo, hi) = ((s + 1).saturating_sub(last), (s + 1).min(N));
-        let all = lo == 0 && hi == N;
-        // From the bottom row up, so prev[k-1] still holds the previous step.
-        for k in (0..N).rev() {
-            if !(all || (lo..hi).contains(&k)) {
-                continue;
-            }
-            let c = s + 1 - k;
-            let up = if k == 0 { above[c] } else { prev[k - 1] };
-            let down = if k + 1 == N { below[c] } else { rows[k + 1][c] };
-            let right = rows[k][c + 1];
-            let new = div.apply((down + up) * dy2 + (right + prev[k]) * dx2);
-            rows[k][c] = new;
-            prev[k] = new;
         }
     }
 }
