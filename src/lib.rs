@@ -2,6 +2,7 @@
 //! building blocks.
 
 pub mod bounds;
+pub mod effort;
 pub mod external;
 pub mod fsutil;
 pub mod interrupt;

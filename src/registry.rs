@@ -11,7 +11,7 @@ use std::path::Path;
 
 use laplace_core::{Cost, Kernel, Scheme};
 
-use crate::external::{self, ExternalError, ExternalKernel};
+use crate::external::{self, ExternalError, ExternalKernel, project_root};
 
 /// Every registered kernel, one line each (kept on one line by `rustfmt::skip`).
 #[rustfmt::skip]
@@ -113,6 +113,15 @@ impl Entry<'_> {
         match self {
             Entry::Compiled(k) => k.cost,
             Entry::External(k) => k.cost,
+        }
+    }
+
+    /// Its source file, where it can be found: a compiled kernel's under
+    /// the project root, an external kernel's as its manifest names it.
+    pub fn source(&self) -> Option<std::path::PathBuf> {
+        match self {
+            Entry::Compiled(k) => Some(project_root().join(k.source)),
+            Entry::External(k) => k.source(),
         }
     }
 

@@ -328,6 +328,7 @@ fn blank_result(e: &Entry<'_>) -> KernelResult {
         // Filled in from the kernel's own report once it has run.
         Entry::External(_) => (String::new(), String::new()),
     };
+    let size = e.source().and_then(|path| crate::effort::of_file(&path));
     KernelResult {
         kernel: name.to_string(),
         language: language.to_string(),
@@ -357,6 +358,8 @@ fn blank_result(e: &Entry<'_>) -> KernelResult {
         thread_scaling: Vec::new(),
         unavailable: None,
         external: None,
+        source_bytes_gz: size.map(|s| s.bytes_gz),
+        source_lines: size.map(|s| s.lines),
     }
 }
 

@@ -994,3 +994,28 @@ fn a_killed_reports_leftovers_are_cleaned_up_by_the_next() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Issue 16, item 4: every kernel's code size in the results document,
+/// measured from its registered source (here `c_kernels/array.c`).
+#[test]
+fn the_results_document_gives_each_kernel_its_code_size() {
+    let dir = tmp("code-size");
+    let json = dir.join("r.json");
+    let out = quick_run(&["--json", json.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    let doc: ResultsDoc = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let r = &doc.results[0];
+    assert_eq!(r.kernel, "c/array");
+    let (gz, lines) = (r.source_bytes_gz.unwrap(), r.source_lines.unwrap());
+    let source = std::fs::read_to_string("c_kernels/array.c").unwrap();
+    assert!(
+        gz > 100 && (gz as usize) < source.len(),
+        "{gz} of {}",
+        source.len()
+    );
+    assert!(
+        lines > 5 && (lines as usize) < source.lines().count(),
+        "{lines}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -44,6 +44,11 @@ pub struct Manifest {
     pub timeout_s: Option<u64>,
     /// What to run to make the kernel available, shown when it is not.
     pub setup: Option<String>,
+    /// The kernel's own source, relative to the manifest's folder (the
+    /// `{dir}` of the command), for its code size (`source_bytes_gz`,
+    /// `source_lines`): the file holding the kernel, not the protocol's
+    /// boilerplate.
+    pub source: Option<String>,
 }
 
 /// The loosest verification tolerance a manifest may ask for: 1e-8, a

@@ -252,6 +252,13 @@ impl ExternalKernel {
         })
     }
 
+    /// The kernel's source file, if its manifest names one: relative to the
+    /// manifest's folder.
+    pub fn source(&self) -> Option<PathBuf> {
+        let dir = self.manifest.parent()?;
+        self.spec.source.as_ref().map(|s| dir.join(s))
+    }
+
     /// The command as written in the manifest.
     pub fn command_text(&self) -> String {
         self.spec.command.join(" ")

@@ -256,6 +256,16 @@ pub struct KernelResult {
     /// For external kernels: how they were run and timed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external: Option<ExternalRun>,
+    /// The code size of the kernel's source, as the Computer Language
+    /// Benchmarks Game measures it: gzipped bytes (level 1) of the source
+    /// without comments and repeated whitespace. Absent where the source was
+    /// not found (an installed binary, a manifest without `source`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_bytes_gz: Option<u64>,
+    /// Lines of the kernel's source that hold code (not blank, not only a
+    /// comment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_lines: Option<u64>,
 }
 
 /// How an external kernel was run. Its times are the kernel's own timing of
