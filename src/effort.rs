@@ -7,7 +7,14 @@
 //! `!`, `#`), C-family sources also lose `/* ... */`; every run of
 //! whitespace (line breaks included) becomes one space; the result is
 //! gzipped at level 1 (`gzip -1`), header included. `source_lines` counts
-//! the lines left holding code. Comment markers inside string literals are
+//! the lines left holding code.
+//!
+//! A kernel is its source file plus the project files it takes its code
+//! from ([`used_files`]): a C, C++ or Fortran source's local `#include` of
+//! another source (`c/array-fastmath` is `array.c` again), and a Rust
+//! kernel's `super::module` or `crate::module` (`rust/array-simd` runs
+//! `simd.rs`), followed transitively. Headers, the kernel contract and
+//! libraries (`laplace_core`, NumPy) are not counted. Comment markers inside string literals are
 //! taken for comments too: kernels do not print, so the measure is not
 //! worth a lexer per language.
 
@@ -96,12 +103,73 @@ fn strip_block_comments(text: &str) -> String {
     out
 }
 
-/// The code size of the file at `path`, or `None` if it cannot be read or
-/// its extension names no known language.
+/// The code size of the kernel whose source is `path`: that file and
+/// every file of [`used_files`], measured as one text. `None` if it cannot
+/// be read or its extension names no known language.
 pub fn of_file(path: &Path) -> Option<SourceSize> {
     let comment = line_comment(path.extension()?.to_str()?)?;
-    let text = std::fs::read_to_string(path).ok()?;
+    let mut text = String::new();
+    for file in used_files(path) {
+        text.push_str(&std::fs::read_to_string(&file).ok()?);
+        text.push('\n');
+    }
     Some(measure(&text, comment))
+}
+
+/// `path` and the project files its code comes from, each once: local
+/// `#include "x.c"` (`.c`, `.cpp`, `.f90`: not headers) beside it, and for
+/// Rust `super::name` (a sibling `name.rs`) and `crate::name` or
+/// `crate::kernels::name` (a module file of the crate), transitively.
+pub fn used_files(path: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = vec![path.to_path_buf()];
+    let mut i = 0;
+    while i < files.len() {
+        let file = files[i].clone();
+        i += 1;
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let dir = file.parent().unwrap_or(Path::new("."));
+        let mut found = Vec::new();
+        if file.extension().is_some_and(|e| e == "rs") {
+            // src/ of the crate: the folder above `kernels/`, or this one.
+            let src = if dir.ends_with("kernels") {
+                dir.parent().unwrap_or(dir)
+            } else {
+                dir
+            };
+            for (prefix, base) in [
+                ("super::", dir),
+                ("crate::kernels::", &src.join("kernels")),
+                ("crate::", src),
+            ] {
+                for (at, _) in text.match_indices(prefix) {
+                    let name: String = text[at + prefix.len()..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    if !name.is_empty() {
+                        found.push(base.join(format!("{name}.rs")));
+                    }
+                }
+            }
+        } else {
+            for line in text.lines() {
+                let rest = line.trim_start().strip_prefix("#include \"");
+                if let Some(name) = rest.and_then(|r| r.split('"').next())
+                    && [".c", ".cpp", ".f90"].iter().any(|x| name.ends_with(x))
+                {
+                    found.push(dir.join(name));
+                }
+            }
+        }
+        for f in found {
+            if f.is_file() && !files.contains(&f) {
+                files.push(f);
+            }
+        }
+    }
+    files
 }
 
 #[cfg(test)]
@@ -141,5 +209,34 @@ mod tests {
             assert!(line_comment(ext).is_some(), "{ext}");
         }
         assert_eq!(line_comment("toml"), None);
+    }
+
+    #[test]
+    fn a_kernel_counts_the_files_it_takes_its_code_from() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let names = |p: &str| -> Vec<String> {
+            used_files(&root.join(p))
+                .iter()
+                .map(|f| f.strip_prefix(root).unwrap().display().to_string())
+                .collect()
+        };
+        assert_eq!(
+            names("c_kernels/array-fastmath.c"),
+            ["c_kernels/array-fastmath.c", "c_kernels/array.c"]
+        );
+        assert_eq!(
+            names("crates/laplace-rust/src/kernels/array_simd.rs"),
+            [
+                "crates/laplace-rust/src/kernels/array_simd.rs",
+                "crates/laplace-rust/src/simd.rs",
+                "crates/laplace-rust/src/kernels/array_flat.rs",
+                "crates/laplace-rust/src/kernels/array_flat_recip.rs",
+                "crates/laplace-rust/src/kernels/array_exact.rs",
+            ]
+        );
+        assert_eq!(names("c_kernels/loop.c"), ["c_kernels/loop.c"]);
+        let alone = of_file(&root.join("c_kernels/array.c")).unwrap();
+        let with = of_file(&root.join("c_kernels/array-fastmath.c")).unwrap();
+        assert!(with.lines > alone.lines && with.bytes_gz > alone.bytes_gz);
     }
 }
