@@ -84,8 +84,7 @@ mod avx512 {
     use std::arch::x86_64::{
         __m512d, __mmask8, _CMP_GT_OQ, _CMP_LT_OQ, _mm512_add_pd, _mm512_alignr_epi64,
         _mm512_castpd_si512, _mm512_castsi512_pd, _mm512_cmp_pd_mask, _mm512_div_pd,
-        _mm512_fmadd_pd, _mm512_fnmadd_pd, _mm512_load_pd, _mm512_loadu_pd, _mm512_mul_pd,
-        _mm512_set1_pd, _mm512_store_pd,
+        _mm512_load_pd, _mm512_loadu_pd, _mm512_mul_pd, _mm512_set1_pd, _mm512_store_pd,
     };
 
     use laplace_core::exact_div::ExactDiv;
@@ -335,15 +334,13 @@ mod avx512 {
                     DIVIDE => _mm512_div_pd(sum, c.scale),
                     RECIPROCAL => _mm512_mul_pd(sum, c.scale),
                     _ => {
-                        let q = _mm512_mul_pd(sum, c.y);
-                        let r = _mm512_fnmadd_pd(q, c.scale, sum);
                         if F != FMA_UNCHECKED {
                             outside |= _mm512_cmp_pd_mask::<_CMP_LT_OQ>(sum, c.tiny);
                         }
                         if F == FMA {
                             outside |= _mm512_cmp_pd_mask::<_CMP_GT_OQ>(sum, c.huge);
                         }
-                        _mm512_fmadd_pd(r, c.y, q)
+                        crate::markstein::div512(sum, c.y, c.scale)
                     }
                 };
                 _mm512_store_pd(dp.add(k), value);

@@ -381,12 +381,11 @@ unsafe fn step<L: Lanes, const FMA: bool, const BOUNDED: bool>(
 mod x86 {
     use std::arch::x86_64::{
         __m256d, __m512d, _CMP_GT_OQ, _CMP_LT_OQ, _mm256_add_pd, _mm256_cmp_pd, _mm256_div_pd,
-        _mm256_fmadd_pd, _mm256_fnmadd_pd, _mm256_load_pd, _mm256_maskstore_pd, _mm256_movemask_pd,
-        _mm256_mul_pd, _mm256_permute2f128_pd, _mm256_set_epi64x, _mm256_set1_pd,
-        _mm256_shuffle_pd, _mm256_store_pd, _mm512_add_pd, _mm512_alignr_epi64,
-        _mm512_castpd_si512, _mm512_castsi512_pd, _mm512_cmp_pd_mask, _mm512_div_pd,
-        _mm512_fmadd_pd, _mm512_fnmadd_pd, _mm512_load_pd, _mm512_mask_store_pd, _mm512_mul_pd,
-        _mm512_set1_pd,
+        _mm256_load_pd, _mm256_maskstore_pd, _mm256_movemask_pd, _mm256_mul_pd,
+        _mm256_permute2f128_pd, _mm256_set_epi64x, _mm256_set1_pd, _mm256_shuffle_pd,
+        _mm256_store_pd, _mm512_add_pd, _mm512_alignr_epi64, _mm512_castpd_si512,
+        _mm512_castsi512_pd, _mm512_cmp_pd_mask, _mm512_div_pd, _mm512_load_pd,
+        _mm512_mask_store_pd, _mm512_mul_pd, _mm512_set1_pd,
     };
 
     use laplace_core::Stencil;
@@ -459,10 +458,7 @@ mod x86 {
         #[inline(always)]
         fn markstein(self, y: Self, d: Self) -> Self {
             // SAFETY: see the impl.
-            Avx512(unsafe {
-                let q = _mm512_mul_pd(self.0, y.0);
-                _mm512_fmadd_pd(_mm512_fnmadd_pd(q, d.0, self.0), y.0, q)
-            })
+            Avx512(unsafe { crate::markstein::div512(self.0, y.0, d.0) })
         }
         #[inline(always)]
         fn lt(self, b: Self) -> u8 {
@@ -584,11 +580,7 @@ mod x86 {
         #[inline(always)]
         fn markstein(self, y: Self, d: Self) -> Self {
             // SAFETY: see the impl.
-            let seq = |s: __m256d, y: __m256d, d: __m256d| unsafe {
-                let q = _mm256_mul_pd(s, y);
-                _mm256_fmadd_pd(_mm256_fnmadd_pd(q, d, s), y, q)
-            };
-            Avx2(seq(self.0, y.0, d.0), seq(self.1, y.1, d.1))
+            self.each(y, |s, y| unsafe { crate::markstein::div256(s, y, d.0) })
         }
         #[inline(always)]
         fn lt(self, b: Self) -> u8 {

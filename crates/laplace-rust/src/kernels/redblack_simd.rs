@@ -155,9 +155,8 @@ fn vector_row(
 mod avx2 {
     use std::arch::x86_64::{
         __m256d, _CMP_GT_OQ, _CMP_LT_OQ, _mm256_add_pd, _mm256_blend_pd, _mm256_cmp_pd,
-        _mm256_div_pd, _mm256_fmadd_pd, _mm256_fnmadd_pd, _mm256_loadu_pd, _mm256_movemask_pd,
-        _mm256_mul_pd, _mm256_or_pd, _mm256_permute2f128_pd, _mm256_set1_pd, _mm256_shuffle_pd,
-        _mm256_storeu_pd, _mm256_sub_pd,
+        _mm256_div_pd, _mm256_loadu_pd, _mm256_movemask_pd, _mm256_mul_pd, _mm256_or_pd,
+        _mm256_permute2f128_pd, _mm256_set1_pd, _mm256_shuffle_pd, _mm256_storeu_pd, _mm256_sub_pd,
     };
 
     use laplace_core::Stencil;
@@ -244,8 +243,8 @@ mod avx2 {
                 _mm256_mul_pd(_mm256_add_pd(right, left), dx2),
             );
             let gs = if FMA {
-                let q = _mm256_mul_pd(num, y);
-                let q = _mm256_fmadd_pd(_mm256_fnmadd_pd(q, den, num), y, q);
+                // SAFETY: this function enables AVX2 and FMA.
+                let q = unsafe { crate::markstein::div256(num, y, den) };
                 let outside = _mm256_or_pd(
                     _mm256_cmp_pd::<_CMP_LT_OQ>(num, tiny),
                     _mm256_cmp_pd::<_CMP_GT_OQ>(num, huge),
@@ -272,8 +271,8 @@ mod avx2 {
 mod avx512 {
     use std::arch::x86_64::{
         _CMP_GT_OQ, _CMP_LT_OQ, _mm512_add_pd, _mm512_alignr_epi64, _mm512_castpd_si512,
-        _mm512_castsi512_pd, _mm512_cmp_pd_mask, _mm512_div_pd, _mm512_fmadd_pd, _mm512_fnmadd_pd,
-        _mm512_loadu_pd, _mm512_mask_storeu_pd, _mm512_mul_pd, _mm512_set1_pd, _mm512_sub_pd,
+        _mm512_castsi512_pd, _mm512_cmp_pd_mask, _mm512_div_pd, _mm512_loadu_pd,
+        _mm512_mask_storeu_pd, _mm512_mul_pd, _mm512_set1_pd, _mm512_sub_pd,
     };
 
     use laplace_core::Stencil;
@@ -360,8 +359,8 @@ mod avx512 {
                 _mm512_mul_pd(_mm512_add_pd(right, left), dx2),
             );
             let gs = if FMA {
-                let q = _mm512_mul_pd(num, y);
-                let q = _mm512_fmadd_pd(_mm512_fnmadd_pd(q, den, num), y, q);
+                // SAFETY: this function enables AVX-512F.
+                let q = unsafe { crate::markstein::div512(num, y, den) };
                 let outside = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(num, tiny)
                     | _mm512_cmp_pd_mask::<_CMP_GT_OQ>(num, huge);
                 if outside != 0 {
