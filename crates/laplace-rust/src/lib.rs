@@ -16,7 +16,7 @@ pub mod kernels {
 
 include!(concat!(env!("OUT_DIR"), "/build_info.rs"));
 
-pub mod markstein;
+pub mod lanes;
 pub mod simd;
 
 #[cfg(test)]

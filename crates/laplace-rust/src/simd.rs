@@ -82,9 +82,9 @@ pub fn run(job: &mut Job<'_>, finish: Finish) -> Result<(), KernelError> {
 #[cfg(target_arch = "x86_64")]
 mod avx512 {
     use std::arch::x86_64::{
-        __m512d, __mmask8, _CMP_GT_OQ, _CMP_LT_OQ, _mm512_add_pd, _mm512_alignr_epi64,
-        _mm512_castpd_si512, _mm512_castsi512_pd, _mm512_cmp_pd_mask, _mm512_div_pd,
-        _mm512_load_pd, _mm512_loadu_pd, _mm512_mul_pd, _mm512_set1_pd, _mm512_store_pd,
+        __m512d, __mmask8, _CMP_GT_OQ, _CMP_LT_OQ, _mm512_add_pd, _mm512_cmp_pd_mask,
+        _mm512_div_pd, _mm512_load_pd, _mm512_loadu_pd, _mm512_mul_pd, _mm512_set1_pd,
+        _mm512_store_pd,
     };
 
     use laplace_core::exact_div::ExactDiv;
@@ -316,14 +316,10 @@ mod avx512 {
                 let k = first + v * LANES;
                 let next = load(k + LANES);
                 // left = [prev[7], cur[0..7]], right = [cur[1..8], next[0]].
-                let left = _mm512_castsi512_pd(_mm512_alignr_epi64::<7>(
-                    _mm512_castpd_si512(cur),
-                    _mm512_castpd_si512(prev),
-                ));
-                let right = _mm512_castsi512_pd(_mm512_alignr_epi64::<1>(
-                    _mm512_castpd_si512(next),
-                    _mm512_castpd_si512(cur),
-                ));
+                let (left, right) = (
+                    crate::lanes::after512(prev, cur),
+                    crate::lanes::before512(cur, next),
+                );
                 let up = _mm512_loadu_pd(sp.add(k - ny));
                 let down = _mm512_loadu_pd(sp.add(k + ny));
                 let sum = _mm512_add_pd(
@@ -340,7 +336,7 @@ mod avx512 {
                         if F == FMA {
                             outside |= _mm512_cmp_pd_mask::<_CMP_GT_OQ>(sum, c.huge);
                         }
-                        crate::markstein::div512(sum, c.y, c.scale)
+                        crate::lanes::div512(sum, c.y, c.scale)
                     }
                 };
                 _mm512_store_pd(dp.add(k), value);

@@ -12,7 +12,13 @@ pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
 
 fn sweep(src: &[f64], dst: &mut [f64], _nx: usize, ny: usize, s: &Stencil) {
     let inv = 1.0 / s.denom;
-    for (rows, out) in src.windows(3 * ny).step_by(ny).zip(dst.chunks_exact_mut(ny).skip(1)) {
-        crate::jacobi_row(rows, out, |d, a, r, l| ((d + a) * s.dy2 + (r + l) * s.dx2) * inv);
+    for (rows, out) in src
+        .windows(3 * ny)
+        .step_by(ny)
+        .zip(dst.chunks_exact_mut(ny).skip(1))
+    {
+        crate::jacobi_row(rows, out, |d, a, r, l| {
+            ((d + a) * s.dy2 + (r + l) * s.dx2) * inv
+        });
     }
 }

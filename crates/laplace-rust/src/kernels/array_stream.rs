@@ -167,7 +167,9 @@ mod tests {
     fn path_follows_the_grid_and_the_job() {
         let p = Problem::new(100, 100, 0.1, 0.1, 1).unwrap();
         let (mut u, mut s) = (p.initial_grid().unwrap(), p.scratch().unwrap());
-        let mut job = Job::new(&mut u, &mut s, &p, 1).unwrap().with_portable(false);
+        let mut job = Job::new(&mut u, &mut s, &p, 1)
+            .unwrap()
+            .with_portable(false);
         run(&mut job).unwrap();
         let avx = std::arch::is_x86_feature_detected!("avx");
         assert_eq!(job.path(), if avx { "cached" } else { "portable" });

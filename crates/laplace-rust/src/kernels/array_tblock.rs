@@ -151,7 +151,8 @@ mod tests {
             let s = p.stencil();
             let update = |d, a, r, l| s.apply(d, a, r, l);
             for sweeps in [1, 2, 5, T] {
-                let want = reference::solve(Scheme::Jacobi, &Problem { iters: sweeps, ..p }).unwrap();
+                let want =
+                    reference::solve(Scheme::Jacobi, &Problem { iters: sweeps, ..p }).unwrap();
                 for width in [1, 2, 3, 7, 64] {
                     let src = p.initial_grid().unwrap();
                     let mut dst = src.clone();

@@ -28,8 +28,9 @@ pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
     // Bands of interior rows: [bounds[k], bounds[k + 1]).
     let bounds: Vec<usize> = (0..=threads).map(|k| 1 + k * (nx - 2) / threads).collect();
     // Each band's halos for the first sweep, and the fixed boundary rows.
-    let halos: Vec<(Vec<f64>, Vec<f64>)> =
-        (0..threads).map(|k| (row(bounds[k] - 1), row(bounds[k + 1]))).collect();
+    let halos: Vec<(Vec<f64>, Vec<f64>)> = (0..threads)
+        .map(|k| (row(bounds[k] - 1), row(bounds[k + 1])))
+        .collect();
     let edges: Vec<[Mutex<Vec<f64>>; 2]> = (0..threads)
         .map(|_| [Mutex::new(vec![0.0; ny]), Mutex::new(vec![0.0; ny])])
         .collect();
@@ -37,10 +38,19 @@ pub fn run(job: &mut Job<'_>) -> Result<(), KernelError> {
     // Split both buffers into the bands (boundary rows 0 and nx-1 excluded).
     let mut u_bands = bands(&mut u[ny..(nx - 1) * ny], &bounds, ny);
     let mut s_bands = bands(&mut scratch[ny..(nx - 1) * ny], &bounds, ny);
-    let ctx = Ctx { ny, iters: p.iters, s: &s, edges: &edges, barrier: &barrier };
+    let ctx = Ctx {
+        ny,
+        iters: p.iters,
+        s: &s,
+        edges: &edges,
+        barrier: &barrier,
+    };
     std::thread::scope(|scope| {
-        for (k, ((ub, sb), (top, bottom))) in
-            u_bands.iter_mut().zip(s_bands.iter_mut()).zip(halos).enumerate()
+        for (k, ((ub, sb), (top, bottom))) in u_bands
+            .iter_mut()
+            .zip(s_bands.iter_mut())
+            .zip(halos)
+            .enumerate()
         {
             let ctx = &ctx;
             scope.spawn(move || ctx.band(k, ub, sb, top, bottom));
@@ -72,14 +82,29 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// All sweeps of band `k`: rows of `ub` (in `u`) and `sb` (in scratch).
-    fn band(&self, k: usize, ub: &mut [f64], sb: &mut [f64], mut top: Vec<f64>, mut bottom: Vec<f64>) {
+    fn band(
+        &self,
+        k: usize,
+        ub: &mut [f64],
+        sb: &mut [f64],
+        mut top: Vec<f64>,
+        mut bottom: Vec<f64>,
+    ) {
         let (ny, last) = (self.ny, self.edges.len() - 1);
         let rows = ub.len() / ny;
         for it in 0..self.iters {
             let (src, dst): (&[f64], &mut [f64]) = if it % 2 == 0 { (ub, sb) } else { (sb, ub) };
             for (q, out) in dst.chunks_exact_mut(ny).enumerate() {
-                let up = if q == 0 { &top[..] } else { &src[(q - 1) * ny..q * ny] };
-                let down = if q + 1 == rows { &bottom[..] } else { &src[(q + 1) * ny..(q + 2) * ny] };
+                let up = if q == 0 {
+                    &top[..]
+                } else {
+                    &src[(q - 1) * ny..q * ny]
+                };
+                let down = if q + 1 == rows {
+                    &bottom[..]
+                } else {
+                    &src[(q + 1) * ny..(q + 2) * ny]
+                };
                 let mid = &src[q * ny..(q + 1) * ny];
                 crate::jacobi_row3(up, mid, down, out, |d, a, r, l| self.s.apply(d, a, r, l));
             }
@@ -125,7 +150,11 @@ struct SpinBarrier {
 
 impl SpinBarrier {
     fn new(n: usize) -> Self {
-        SpinBarrier { n, count: AtomicUsize::new(0), generation: AtomicUsize::new(0) }
+        SpinBarrier {
+            n,
+            count: AtomicUsize::new(0),
+            generation: AtomicUsize::new(0),
+        }
     }
 
     fn wait(&self) {

@@ -381,11 +381,9 @@ unsafe fn step<L: Lanes, const FMA: bool, const BOUNDED: bool>(
 mod x86 {
     use std::arch::x86_64::{
         __m256d, __m512d, _CMP_GT_OQ, _CMP_LT_OQ, _mm256_add_pd, _mm256_cmp_pd, _mm256_div_pd,
-        _mm256_load_pd, _mm256_maskstore_pd, _mm256_movemask_pd, _mm256_mul_pd,
-        _mm256_permute2f128_pd, _mm256_set_epi64x, _mm256_set1_pd, _mm256_shuffle_pd,
-        _mm256_store_pd, _mm512_add_pd, _mm512_alignr_epi64, _mm512_castpd_si512,
-        _mm512_castsi512_pd, _mm512_cmp_pd_mask, _mm512_div_pd, _mm512_load_pd,
-        _mm512_mask_store_pd, _mm512_mul_pd, _mm512_set1_pd,
+        _mm256_load_pd, _mm256_maskstore_pd, _mm256_movemask_pd, _mm256_mul_pd, _mm256_set_epi64x,
+        _mm256_set1_pd, _mm256_store_pd, _mm512_add_pd, _mm512_cmp_pd_mask, _mm512_div_pd,
+        _mm512_load_pd, _mm512_mask_store_pd, _mm512_mul_pd, _mm512_set1_pd,
     };
 
     use laplace_core::Stencil;
@@ -423,22 +421,12 @@ mod x86 {
         #[inline(always)]
         fn up(self, edge: Self) -> Self {
             // SAFETY: see the impl.
-            Avx512(unsafe {
-                _mm512_castsi512_pd(_mm512_alignr_epi64::<7>(
-                    _mm512_castpd_si512(self.0),
-                    _mm512_castpd_si512(edge.0),
-                ))
-            })
+            Avx512(unsafe { crate::lanes::after512(edge.0, self.0) })
         }
         #[inline(always)]
         fn down(self, edge: Self) -> Self {
             // SAFETY: see the impl.
-            Avx512(unsafe {
-                _mm512_castsi512_pd(_mm512_alignr_epi64::<1>(
-                    _mm512_castpd_si512(edge.0),
-                    _mm512_castpd_si512(self.0),
-                ))
-            })
+            Avx512(unsafe { crate::lanes::before512(self.0, edge.0) })
         }
         #[inline(always)]
         fn add(self, b: Self) -> Self {
@@ -458,7 +446,7 @@ mod x86 {
         #[inline(always)]
         fn markstein(self, y: Self, d: Self) -> Self {
             // SAFETY: see the impl.
-            Avx512(unsafe { crate::markstein::div512(self.0, y.0, d.0) })
+            Avx512(unsafe { crate::lanes::div512(self.0, y.0, d.0) })
         }
         #[inline(always)]
         fn lt(self, b: Self) -> u8 {
@@ -481,26 +469,6 @@ mod x86 {
         #[inline(always)]
         fn each(self, b: Self, f: impl Fn(__m256d, __m256d) -> __m256d) -> Self {
             Avx2(f(self.0, b.0), f(self.1, b.1))
-        }
-
-        /// `[prev[3], cur[0], cur[1], cur[2]]`.
-        ///
-        /// # Safety
-        /// The CPU has AVX.
-        #[inline(always)]
-        unsafe fn after(prev: __m256d, cur: __m256d) -> __m256d {
-            // SAFETY: the caller's.
-            unsafe { _mm256_shuffle_pd::<0b0101>(_mm256_permute2f128_pd::<0x21>(prev, cur), cur) }
-        }
-
-        /// `[cur[1], cur[2], cur[3], next[0]]`.
-        ///
-        /// # Safety
-        /// The CPU has AVX.
-        #[inline(always)]
-        unsafe fn before(cur: __m256d, next: __m256d) -> __m256d {
-            // SAFETY: the caller's.
-            unsafe { _mm256_shuffle_pd::<0b0101>(cur, _mm256_permute2f128_pd::<0x21>(cur, next)) }
         }
 
         /// The 8-bit lane mask of two 4-lane comparisons.
@@ -555,12 +523,22 @@ mod x86 {
         #[inline(always)]
         fn up(self, edge: Self) -> Self {
             // SAFETY: see the impl.
-            unsafe { Avx2(Self::after(edge.1, self.0), Self::after(self.0, self.1)) }
+            unsafe {
+                Avx2(
+                    crate::lanes::after256(edge.1, self.0),
+                    crate::lanes::after256(self.0, self.1),
+                )
+            }
         }
         #[inline(always)]
         fn down(self, edge: Self) -> Self {
             // SAFETY: see the impl.
-            unsafe { Avx2(Self::before(self.0, self.1), Self::before(self.1, edge.0)) }
+            unsafe {
+                Avx2(
+                    crate::lanes::before256(self.0, self.1),
+                    crate::lanes::before256(self.1, edge.0),
+                )
+            }
         }
         #[inline(always)]
         fn add(self, b: Self) -> Self {
@@ -580,7 +558,7 @@ mod x86 {
         #[inline(always)]
         fn markstein(self, y: Self, d: Self) -> Self {
             // SAFETY: see the impl.
-            self.each(y, |s, y| unsafe { crate::markstein::div256(s, y, d.0) })
+            self.each(y, |s, y| unsafe { crate::lanes::div256(s, y, d.0) })
         }
         #[inline(always)]
         fn lt(self, b: Self) -> u8 {

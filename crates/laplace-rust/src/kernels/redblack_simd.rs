@@ -156,7 +156,7 @@ mod avx2 {
     use std::arch::x86_64::{
         __m256d, _CMP_GT_OQ, _CMP_LT_OQ, _mm256_add_pd, _mm256_blend_pd, _mm256_cmp_pd,
         _mm256_div_pd, _mm256_loadu_pd, _mm256_movemask_pd, _mm256_mul_pd, _mm256_or_pd,
-        _mm256_permute2f128_pd, _mm256_set1_pd, _mm256_shuffle_pd, _mm256_storeu_pd, _mm256_sub_pd,
+        _mm256_set1_pd, _mm256_storeu_pd, _mm256_sub_pd,
     };
 
     use laplace_core::Stencil;
@@ -232,8 +232,13 @@ mod avx2 {
                 _mm256_set1_pd(after_last)
             };
             // left = [prev[3], cur[0..3]], right = [cur[1..4], next[0]].
-            let left = _mm256_shuffle_pd::<0b0101>(_mm256_permute2f128_pd::<0x21>(prev, cur), cur);
-            let right = _mm256_shuffle_pd::<0b0101>(cur, _mm256_permute2f128_pd::<0x21>(cur, next));
+            // SAFETY: this function enables AVX2.
+            let (left, right) = unsafe {
+                (
+                    crate::lanes::after256(prev, cur),
+                    crate::lanes::before256(cur, next),
+                )
+            };
             // SAFETY: columns j .. j + LANES <= ny - 1 of the rows above and
             // below, which are at least `ny` long (asserted).
             let (a, d) = unsafe { (_mm256_loadu_pd(up.add(j)), _mm256_loadu_pd(down.add(j))) };
@@ -244,7 +249,7 @@ mod avx2 {
             );
             let gs = if FMA {
                 // SAFETY: this function enables AVX2 and FMA.
-                let q = unsafe { crate::markstein::div256(num, y, den) };
+                let q = unsafe { crate::lanes::div256(num, y, den) };
                 let outside = _mm256_or_pd(
                     _mm256_cmp_pd::<_CMP_LT_OQ>(num, tiny),
                     _mm256_cmp_pd::<_CMP_GT_OQ>(num, huge),
@@ -270,8 +275,7 @@ mod avx2 {
 #[cfg(target_arch = "x86_64")]
 mod avx512 {
     use std::arch::x86_64::{
-        _CMP_GT_OQ, _CMP_LT_OQ, _mm512_add_pd, _mm512_alignr_epi64, _mm512_castpd_si512,
-        _mm512_castsi512_pd, _mm512_cmp_pd_mask, _mm512_div_pd, _mm512_loadu_pd,
+        _CMP_GT_OQ, _CMP_LT_OQ, _mm512_add_pd, _mm512_cmp_pd_mask, _mm512_div_pd, _mm512_loadu_pd,
         _mm512_mask_storeu_pd, _mm512_mul_pd, _mm512_set1_pd, _mm512_sub_pd,
     };
 
@@ -342,14 +346,13 @@ mod avx512 {
                 _mm512_set1_pd(after_last)
             };
             // left = [prev[7], cur[0..7]], right = [cur[1..8], next[0]].
-            let left = _mm512_castsi512_pd(_mm512_alignr_epi64::<7>(
-                _mm512_castpd_si512(cur),
-                _mm512_castpd_si512(prev),
-            ));
-            let right = _mm512_castsi512_pd(_mm512_alignr_epi64::<1>(
-                _mm512_castpd_si512(next),
-                _mm512_castpd_si512(cur),
-            ));
+            // SAFETY: this function enables AVX-512F.
+            let (left, right) = unsafe {
+                (
+                    crate::lanes::after512(prev, cur),
+                    crate::lanes::before512(cur, next),
+                )
+            };
             // SAFETY: columns j .. j + LANES <= ny - 1 of the rows above and
             // below, which are at least `ny` long (asserted).
             let (a, d) = unsafe { (_mm512_loadu_pd(up.add(j)), _mm512_loadu_pd(down.add(j))) };
@@ -360,7 +363,7 @@ mod avx512 {
             );
             let gs = if FMA {
                 // SAFETY: this function enables AVX-512F.
-                let q = unsafe { crate::markstein::div512(num, y, den) };
+                let q = unsafe { crate::lanes::div512(num, y, den) };
                 let outside = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(num, tiny)
                     | _mm512_cmp_pd_mask::<_CMP_GT_OQ>(num, huge);
                 if outside != 0 {
