@@ -19,7 +19,7 @@
 //! worth a lexer per language.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
@@ -52,6 +52,16 @@ pub fn line_comment(ext: &str) -> Option<&'static str> {
 /// Measures `text`, whose line comments start with `comment` (`//` also
 /// strips `/* ... */`).
 pub fn measure(text: &str, comment: &str) -> SourceSize {
+    let (code, lines) = code_of(text, comment);
+    SourceSize {
+        bytes_gz: gzip_len(&code),
+        lines,
+    }
+}
+
+/// `text` without comments, every run of whitespace one space, and the
+/// number of lines that held code.
+fn code_of(text: &str, comment: &str) -> (String, u64) {
     let text = if comment == "//" {
         strip_block_comments(text)
     } else {
@@ -72,16 +82,16 @@ pub fn measure(text: &str, comment: &str) -> SourceSize {
             code.push_str(word);
         }
     }
+    (code, lines)
+}
+
+/// Length of `code` gzipped at level 1, header included.
+fn gzip_len(code: &str) -> u64 {
     let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
     // Writing to a Vec cannot fail.
-    let bytes = gz
-        .write_all(code.as_bytes())
+    gz.write_all(code.as_bytes())
         .and_then(|()| gz.finish())
-        .map_or(0, |v| v.len());
-    SourceSize {
-        bytes_gz: bytes as u64,
-        lines,
-    }
+        .map_or(0, |v| v.len() as u64)
 }
 
 /// `text` without `/* ... */` comments (the line breaks inside them kept).
@@ -107,20 +117,48 @@ fn strip_block_comments(text: &str) -> String {
 /// every file of [`used_files`], measured as one text. `None` if it cannot
 /// be read or its extension names no known language.
 pub fn of_file(path: &Path) -> Option<SourceSize> {
-    let comment = line_comment(path.extension()?.to_str()?)?;
-    let mut text = String::new();
-    for file in used_files(path) {
-        text.push_str(&std::fs::read_to_string(&file).ok()?);
-        text.push('\n');
+    of_files(std::slice::from_ref(&path.to_path_buf()))
+}
+
+/// The code size of a kernel written in several files, perhaps in several
+/// languages (a Python script and the C it loads through ctypes): each file
+/// and its [`used_files`], once each, stripped by its own language's
+/// comments, then gzipped as one text. `None` if `paths` is empty, or a
+/// file cannot be read or has no known language.
+pub fn of_files(paths: &[PathBuf]) -> Option<SourceSize> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for path in paths {
+        for f in used_files(path) {
+            if !files.contains(&f) {
+                files.push(f);
+            }
+        }
     }
-    Some(measure(&text, comment))
+    if files.is_empty() {
+        return None;
+    }
+    let mut all = String::new();
+    let mut lines = 0;
+    for file in &files {
+        let comment = line_comment(file.extension()?.to_str()?)?;
+        let (code, n) = code_of(&std::fs::read_to_string(file).ok()?, comment);
+        if !all.is_empty() && !code.is_empty() {
+            all.push(' ');
+        }
+        all.push_str(&code);
+        lines += n;
+    }
+    Some(SourceSize {
+        bytes_gz: gzip_len(&all),
+        lines,
+    })
 }
 
 /// `path` and the project files its code comes from, each once: local
 /// `#include "x.c"` (`.c`, `.cpp`, `.f90`: not headers) beside it, and for
 /// Rust `super::name` (a sibling `name.rs`) and `crate::name` or
 /// `crate::kernels::name` (a module file of the crate), transitively.
-pub fn used_files(path: &Path) -> Vec<std::path::PathBuf> {
+pub fn used_files(path: &Path) -> Vec<PathBuf> {
     let mut files = vec![path.to_path_buf()];
     let mut i = 0;
     while i < files.len() {
@@ -237,6 +275,15 @@ mod tests {
         assert!(!simd.iter().any(|f| f.ends_with("lib.rs")), "{simd:?}");
         assert_eq!(names("c_kernels/loop.c"), ["c_kernels/loop.c"]);
         let alone = of_file(&root.join("c_kernels/array.c")).unwrap();
+        // Two languages, each stripped of its own comments, counted once.
+        let py = root.join("kernels/external/python/loop.py");
+        let c = root.join("c_kernels/loop.c");
+        let both = of_files(&[py.clone(), c.clone(), py.clone()]).unwrap();
+        let (py, c) = (of_file(&py).unwrap(), of_file(&c).unwrap());
+        assert_eq!(both.lines, py.lines + c.lines);
+        assert!(both.bytes_gz > py.bytes_gz.max(c.bytes_gz));
+        assert!(both.bytes_gz < py.bytes_gz + c.bytes_gz);
+        assert_eq!(of_files(&[]), None);
         let with = of_file(&root.join("c_kernels/array-fastmath.c")).unwrap();
         assert!(with.lines > alone.lines && with.bytes_gz > alone.bytes_gz);
     }

@@ -116,12 +116,12 @@ impl Entry<'_> {
         }
     }
 
-    /// Its source file, where it can be found: a compiled kernel's under
-    /// the project root, an external kernel's as its manifest names it.
-    pub fn source(&self) -> Option<std::path::PathBuf> {
+    /// Its source files: a compiled kernel's one file under the project
+    /// root, an external kernel's as its manifest names them (perhaps none).
+    pub fn sources(&self) -> Vec<std::path::PathBuf> {
         match self {
-            Entry::Compiled(k) => Some(project_root().join(k.source)),
-            Entry::External(k) => k.source(),
+            Entry::Compiled(k) => vec![project_root().join(k.source)],
+            Entry::External(k) => k.sources(),
         }
     }
 

@@ -328,7 +328,7 @@ fn blank_result(e: &Entry<'_>) -> KernelResult {
         // Filled in from the kernel's own report once it has run.
         Entry::External(_) => (String::new(), String::new()),
     };
-    let size = e.source().and_then(|path| crate::effort::of_file(&path));
+    let size = crate::effort::of_files(&e.sources());
     KernelResult {
         kernel: name.to_string(),
         language: language.to_string(),

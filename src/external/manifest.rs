@@ -47,8 +47,34 @@ pub struct Manifest {
     /// The kernel's own source, relative to the manifest's folder (the
     /// `{dir}` of the command), for its code size (`source_bytes_gz`,
     /// `source_lines`): the file holding the kernel, not the protocol's
-    /// boilerplate.
-    pub source: Option<String>,
+    /// boilerplate. A list when the kernel is written in several files (a
+    /// Python script and the C or Fortran it compiles).
+    #[serde(default)]
+    pub source: Sources,
+}
+
+/// The `source` field: absent, one path, or a list of paths.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Sources {
+    /// No source named.
+    #[default]
+    None,
+    /// One file.
+    One(String),
+    /// Several files, in the order given.
+    Many(Vec<String>),
+}
+
+impl Sources {
+    /// The paths, in order.
+    pub fn paths(&self) -> &[String] {
+        match self {
+            Sources::None => &[],
+            Sources::One(p) => std::slice::from_ref(p),
+            Sources::Many(v) => v,
+        }
+    }
 }
 
 /// The loosest verification tolerance a manifest may ask for: 1e-8, a

@@ -252,11 +252,16 @@ impl ExternalKernel {
         })
     }
 
-    /// The kernel's source file, if its manifest names one: relative to the
-    /// manifest's folder.
-    pub fn source(&self) -> Option<PathBuf> {
-        let dir = self.manifest.parent()?;
-        self.spec.source.as_ref().map(|s| dir.join(s))
+    /// The kernel's source files its manifest names (none if it names
+    /// none), resolved against the manifest's folder.
+    pub fn sources(&self) -> Vec<PathBuf> {
+        let dir = self.manifest.parent().unwrap_or(Path::new("."));
+        self.spec
+            .source
+            .paths()
+            .iter()
+            .map(|s| dir.join(s))
+            .collect()
     }
 
     /// The command as written in the manifest.

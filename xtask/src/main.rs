@@ -62,6 +62,7 @@ fn run() -> Result<()> {
             setup()?;
             if with_python {
                 python::setup(&workspace_root(), python::FULL)?;
+                python::setup_pypy();
             }
             Ok(())
         }
@@ -69,6 +70,7 @@ fn run() -> Result<()> {
             setup()?;
             if with_python {
                 python::setup(&workspace_root(), python::FULL)?;
+                python::setup_pypy();
             }
             cargo(
                 &[
@@ -94,6 +96,7 @@ fn run() -> Result<()> {
             setup()?;
             if with_python {
                 python::setup(&workspace_root(), python::FULL)?;
+                python::setup_pypy();
             }
             reference(rest)
         }

@@ -75,6 +75,19 @@ pub fn setup(root: &Path, requirements: &str) -> Result<PathBuf> {
     Ok(python)
 }
 
+/// PyPy (`python/loop-pypy`, the post's comment 12), Debian's `pypy3`, for
+/// the full set of Python rows. It is not a Python package, so it is
+/// installed with apt-get; if that fails the kernel is listed as
+/// unavailable, with this reason, and setup goes on.
+pub fn setup_pypy() {
+    if crate::which("pypy3").is_some() {
+        return;
+    }
+    if let Err(e) = crate::install_packages(&["pypy3"], "PyPy (python/loop-pypy)") {
+        eprintln!("xtask: warning: {e:#}; python/loop-pypy will be listed as unavailable");
+    }
+}
+
 /// `python3` on `PATH`, installed with apt-get if missing.
 fn base_python() -> Result<PathBuf> {
     if let Some(p) = crate::which("python3") {

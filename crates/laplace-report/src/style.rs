@@ -115,6 +115,10 @@ pub fn faint(colour: RGBColor) -> RGBColor {
     )
 }
 
+/// Width of the column of the effort chart's labels that do not fit beside
+/// their point.
+pub const EFFORT_LABEL_COLUMN: u32 = 250;
+
 /// Height of the plotting area of one scaling panel (it grows when the
 /// panel has more end labels than fit).
 pub const SCALING_PANEL_PLOT: u32 = 230;

@@ -213,6 +213,7 @@ fn renders_every_chart_from_one_results_file_and_criterion() {
             "threads.svg",
             "scaling.svg",
             "time-to-solution.svg",
+            "effort.svg",
             "convergence.svg",
             "solution.svg",
             REPORT_FILE
@@ -1050,4 +1051,80 @@ fn control_characters_in_a_results_file_reach_no_output() {
             Svg::read(&path);
         }
     }
+}
+
+#[test]
+fn effort_chart_labels_every_kernel_once_and_no_label_overlaps() {
+    let dir = tempfile::tempdir().unwrap();
+    let sized = edited(dir.path(), "results-x86.json", "sized.json", |v| {
+        v["baseline"] = "c/loop".into();
+        for (k, r) in v["results"].as_array_mut().unwrap().iter_mut().enumerate() {
+            // Few distinct sizes, so that points crowd.
+            r["source_bytes_gz"] = (200 + 40 * (k % 5)).into();
+            r["source_lines"] = (10 + k).into();
+        }
+    });
+    let out = dir.path().join("report");
+    render(&Input {
+        results: vec![sized.clone()],
+        criterion: None,
+        out: out.clone(),
+    })
+    .unwrap();
+    let doc = load_results(&sized).unwrap();
+    let svg = Svg::read(&out.join("effort.svg"));
+    assert!(svg.has_text("speed relative to c/loop (x, log)"));
+    let timed: Vec<&KernelResult> = doc
+        .results
+        .iter()
+        .filter(|r| r.verified && r.best_s.is_some() && r.relative.is_some())
+        .collect();
+    assert!(timed.len() >= 20);
+    let h = style::ANNOTATION_SIZE / 1.24;
+    let mut boxes = Vec::new();
+    for r in &timed {
+        assert_eq!(svg.count_text(&r.kernel), 1, "{}", r.kernel);
+        let t = svg.texts.iter().find(|t| t.0 == r.kernel).unwrap();
+        let w = f64::from(style::text_width(&r.kernel, style::ANNOTATION_SIZE));
+        let left = if t.1 == "end" { t.2 - w } else { t.2 };
+        boxes.push((
+            r.kernel.as_str(),
+            left,
+            t.3 - h / 2.0,
+            left + w,
+            t.3 + h / 2.0,
+        ));
+    }
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            let apart = a.3 <= b.1 || b.3 <= a.1 || a.4 <= b.2 || b.4 <= a.2;
+            assert!(apart, "labels {} and {} overlap", a.0, b.0);
+        }
+    }
+    let md = fs::read_to_string(out.join(REPORT_FILE)).unwrap();
+    assert!(md.contains("effort.svg"), "the report shows the chart");
+
+    // Without code sizes (a document written before they were recorded)
+    // the chart is skipped, saying why.
+    let unsized_doc = edited(dir.path(), "results-x86.json", "unsized.json", |v| {
+        for r in v["results"].as_array_mut().unwrap() {
+            let r = r.as_object_mut().unwrap();
+            r.remove("source_bytes_gz");
+            r.remove("source_lines");
+        }
+    });
+    let rendered = render(&Input {
+        results: vec![unsized_doc],
+        criterion: None,
+        out: dir.path().join("bare"),
+    })
+    .unwrap();
+    assert!(
+        rendered
+            .skipped
+            .iter()
+            .any(|s| s.starts_with("effort.svg: Not drawn: no timed kernel has a code size")),
+        "{:?}",
+        rendered.skipped
+    );
 }

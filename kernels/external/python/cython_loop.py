@@ -14,7 +14,6 @@ import importlib.util
 import json
 import os
 import shutil
-import subprocess
 import sys
 import sysconfig
 import tempfile
@@ -68,17 +67,6 @@ def build_key(cflags):
         h.update(part if isinstance(part, bytes) else part.encode())
         h.update(b"\0")
     return h.hexdigest()[:16]
-
-
-def compiler_version(exe):
-    for args in ([exe, "-dumpfullversion"], [exe, "--version"]):
-        try:
-            out = subprocess.run(args, capture_output=True, text=True, timeout=30).stdout
-        except (OSError, subprocess.SubprocessError):
-            continue
-        if out.strip():
-            return out.strip().splitlines()[0]
-    return "unknown"
 
 
 def compile_flags(command, source):
@@ -146,7 +134,7 @@ def compile_extension(workdir, cflags):
     if flags[-len(cflags):] != list(cflags):
         raise protocol.KernelError(
             f"SHOOTOUT_CFLAGS {' '.join(cflags)!r} did not reach the compiler: {command}")
-    return {"compiler": command[0], "compiler_version": compiler_version(command[0]),
+    return {"compiler": command[0], "compiler_version": protocol.compiler_version(command[0]),
             "flags": flags, "command": command}
 
 

@@ -57,17 +57,25 @@ def host_cpu():
         return "host CPU"
 
 
+def llvm_version():
+    import llvmlite.binding
+    return ".".join(map(str, llvmlite.binding.llvm_version_info))
+
+
+def setup_runtime():
+    """The runtime string of the Numba kernels: Python, numpy, numba, llvmlite."""
+    import llvmlite
+    return protocol.runtime(numba, llvmlite)
+
+
 def setup(args):
     update = FORMS[args.form]
     update(np.zeros((8, 8)), 0.01, 0.01)  # compile (or load from cache) now
-    import llvmlite
-    import llvmlite.binding
-    llvm = ".".join(map(str, llvmlite.binding.llvm_version_info))
     return protocol.Kernel(
         update=update,
-        runtime=protocol.runtime(numba, llvmlite),
+        runtime=setup_runtime(),
         flags=f"numba {numba.__version__} @njit(cache=True) --form {args.form}, "
-              f"LLVM {llvm} JIT for {host_cpu()}, no fastmath, no parallel",
+              f"LLVM {llvm_version()} JIT for {host_cpu()}, no fastmath, no parallel",
     )
 
 

@@ -19,6 +19,10 @@ only the JSON line). The timed loop is the post's driver::
     for _ in range(sweeps):
         update(u, dx2, dy2)
 
+A kernel whose sweep loop cannot live in Python (JAX's ``lax.fori_loop``, a
+Rust extension that takes the sweep count) sets ``Kernel.run`` instead, and
+the one call ``run(u, dx, dy, sweeps)`` is timed.
+
 Exit status: 0 on success, 2 for bad arguments or input, 1 when the kernel
 fails (for example a compile error); the last line of stderr is then a
 one-line message.
@@ -37,22 +41,33 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, NoReturn, Optional
+from typing import Any, Callable, Iterator, NoReturn, Optional
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError:  # PyPy and other interpreters without NumPy: grid="lists"
+    np = None
 
 PROTOCOL_VERSION = 1
 
-Update = Callable[[np.ndarray, float, float], None]
+# u is a NumPy array, or a list of row lists for main(..., grid="lists").
+Update = Callable[[Any, float, float], None]  # update(u, dx2, dy2)
+Run = Callable[[Any, float, float, int], None]  # run(u, dx, dy, sweeps)
 
 
 @dataclass(frozen=True)
 class Kernel:
     """What a kernel's ``setup`` hands back to the harness."""
 
-    update: Update  # update(u, dx2, dy2): one sweep, in place on u
+    update: Optional[Update]  # update(u, dx2, dy2): one sweep, in place on u
     runtime: str  # e.g. "Python 3.11.7, numpy 2.4.6, numba 0.68.1"
     flags: str  # how the code was compiled / run
+    # run(u, dx, dy, sweeps): every sweep in one call, in place on u, for a
+    # kernel whose loop over sweeps lives outside Python (JAX's
+    # lax.fori_loop, a Rust extension). It takes the spacings themselves, as
+    # the compiled kernels do. Used instead of `update` when set; the one
+    # call is timed, crossings into and out of the kernel included.
+    run: Optional[Run] = None
 
 
 class KernelError(Exception):
@@ -68,7 +83,8 @@ def runtime(*modules: object) -> str:
     impl = platform.python_implementation()
     parts = [f"Python {platform.python_version()}"
              + ("" if impl == "CPython" else f" ({impl})")]
-    parts.append(f"numpy {np.__version__}")
+    if np is not None:
+        parts.append(f"numpy {np.__version__}")
     for mod in modules:
         name = getattr(mod, "__name__", str(mod)).split(".")[0]
         parts.append(f"{name} {getattr(mod, '__version__', '?')}")
@@ -119,6 +135,75 @@ def build_dir(*sub: str) -> Path:
     raise KernelError(f"cannot create build directory: {last_error}")
 
 
+def compiler_version(exe: str) -> str:
+    """The first line of `exe -dumpfullversion` (or `--version`)."""
+    import subprocess
+    for args in ([exe, "-dumpfullversion"], [exe, "--version"]):
+        try:
+            out = subprocess.run(args, capture_output=True, text=True, timeout=30).stdout
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if out.strip():
+            return out.strip().splitlines()[0]
+    return "unknown"
+
+
+def cached_build(tool: str, inputs: list, build: Callable[[Path], None]) -> Path:
+    """A folder holding what `build(folder)` made from `inputs`, built once.
+
+    The folder is ``build_dir(tool)/<hash of inputs>``: bytes (source files'
+    contents) and anything ``json.dumps`` takes (flags, versions). ``build``
+    fills a temporary folder, which is renamed into place only when it
+    succeeds, so a failed or concurrent build never leaves a half-built one.
+    Everything a build prints goes to stderr; a failure raises KernelError
+    with its log's last lines.
+    """
+    import hashlib
+    import shutil
+    h = hashlib.sha256()
+    for part in inputs:
+        h.update(part if isinstance(part, bytes) else json.dumps(part).encode())
+        h.update(b"\0")
+    base = build_dir(tool)
+    final = base / h.hexdigest()[:16]
+    if (final / ".built").is_file():
+        return final
+    work = Path(tempfile.mkdtemp(prefix=".building-", dir=base))
+    try:
+        build(work)
+        (work / ".built").write_text("")
+    except BaseException as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        raise KernelError(f"{tool} build failed: {exc}") from exc
+    if final.exists():  # an older half-built copy, or a concurrent run's
+        shutil.rmtree(work, ignore_errors=True)
+        if (final / ".built").is_file():
+            return final
+        shutil.rmtree(final, ignore_errors=True)
+    try:
+        os.rename(work, final)
+    except OSError:
+        shutil.rmtree(work, ignore_errors=True)
+    return final
+
+
+def run_tool(command: list, cwd: Optional[Path] = None, env: Optional[dict] = None) -> str:
+    """Runs a build command, its output to stderr; raises KernelError with
+    the output's tail if it fails. Returns the output."""
+    import subprocess
+    try:
+        done = subprocess.run([str(c) for c in command], cwd=cwd, env=env,
+                              capture_output=True, text=True)
+    except OSError as exc:
+        raise KernelError(f"cannot run {command[0]}: {exc}") from exc
+    out = done.stdout + done.stderr
+    print(out, file=sys.stderr, end="")
+    if done.returncode != 0:
+        tail = " ".join(out.strip().splitlines()[-3:])
+        raise KernelError(f"`{' '.join(map(str, command[:3]))} ...` failed: {tail}")
+    return out
+
+
 @contextlib.contextmanager
 def stdout_to_stderr() -> Iterator[None]:
     """Send fd 1 (Python prints and child processes alike) to fd 2."""
@@ -163,11 +248,64 @@ def _validate(args: argparse.Namespace) -> None:
         raise InputError(f"output directory does not exist: {out_dir}")
 
 
-def _load(args: argparse.Namespace) -> np.ndarray:
+def _check_npy(path: Path) -> None:
+    with open(path, "rb") as f:
+        if f.read(6) != b"\x93NUMPY":
+            raise InputError(f"{path} is not a .npy file (no NumPy magic)")
+
+
+def _load_lists(args: argparse.Namespace) -> list:
+    """The grid as a list of row lists, read without NumPy: the format of
+    docs/external-kernels.md (version 1.0, '<f8', C order)."""
+    import ast
+    import struct
+    from array import array
     try:
+        _check_npy(args.input)
         with open(args.input, "rb") as f:
-            if f.read(6) != b"\x93NUMPY":
-                raise InputError(f"{args.input} is not a .npy file (no NumPy magic)")
+            head = f.read(10)
+            if len(head) < 10 or head[6:8] != b"\x01\x00":
+                raise InputError(f"{args.input}: only .npy format version 1.0 is read")
+            (length,) = struct.unpack("<H", head[8:10])
+            header = ast.literal_eval(f.read(length).decode("latin-1"))
+            data = f.read()
+    except FileNotFoundError:
+        raise InputError(f"input file not found: {args.input}") from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise InputError(f"cannot read {args.input} as .npy: {exc}") from None
+    if not isinstance(header, dict) or header.get("descr") != "<f8" \
+            or header.get("fortran_order") is not False:
+        raise InputError(f"{args.input}: expected '<f8' in C order, got {header!r}")
+    if header.get("shape") != (args.nx, args.ny):
+        raise InputError(f"input shape {header.get('shape')} does not match "
+                         f"--nx {args.nx} --ny {args.ny}")
+    if len(data) != 8 * args.nx * args.ny:
+        raise InputError(f"{args.input}: {len(data)} data bytes for shape "
+                         f"({args.nx}, {args.ny})")
+    flat = array("d")
+    flat.frombytes(data)
+    if sys.byteorder != "little":
+        flat.byteswap()
+    return [list(flat[i * args.ny:(i + 1) * args.ny]) for i in range(args.nx)]
+
+
+def _save_lists(path: Path, u: list) -> None:
+    from array import array
+    header = "{'descr': '<f8', 'fortran_order': False, 'shape': (%d, %d), }" % (
+        len(u), len(u[0]))
+    header += " " * (63 - (10 + len(header)) % 64) + "\n"
+    flat = array("d", (x for row in u for x in row))
+    if sys.byteorder != "little":
+        flat.byteswap()
+    with open(path, "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little")
+                + header.encode("latin-1"))
+        f.write(flat.tobytes())
+
+
+def _load(args: argparse.Namespace) -> "np.ndarray":
+    try:
+        _check_npy(args.input)
         u = np.load(args.input, allow_pickle=False)
     except FileNotFoundError:
         raise InputError(f"input file not found: {args.input}") from None
@@ -184,7 +322,7 @@ def _load(args: argparse.Namespace) -> np.ndarray:
     return np.require(u, dtype=np.float64, requirements=["C", "W", "A"])
 
 
-def _save(path: Path, u: np.ndarray) -> None:
+def _save(path: Path, u: "np.ndarray") -> None:
     # A file object, so that numpy does not append ".npy" to the name.
     with open(path, "wb") as f:
         np.save(f, np.ascontiguousarray(u, dtype=np.float64), allow_pickle=False)
@@ -202,8 +340,17 @@ def main(
     description: Optional[str] = None,
     add_arguments: Optional[Callable[[argparse.ArgumentParser], None]] = None,
     argv: Optional[list[str]] = None,
+    grid: str = "numpy",
 ) -> None:
-    """Parse, load, set up, time the sweeps, save, print the JSON line."""
+    """Parse, load, set up, time the sweeps, save, print the JSON line.
+
+    ``grid="lists"`` hands the kernel a list of row lists, read and written
+    without NumPy (for PyPy, or any interpreter without NumPy)."""
+    if grid not in ("numpy", "lists"):
+        raise ValueError(f"grid must be 'numpy' or 'lists', not {grid!r}")
+    if grid == "numpy" and np is None:
+        fail("this kernel needs NumPy, which this interpreter cannot import")
+    load, save = (_load, _save) if grid == "numpy" else (_load_lists, _save_lists)
     parser = _parser(description)
     if add_arguments is not None:
         add_arguments(parser)
@@ -211,7 +358,7 @@ def main(
     prog = parser.prog
     try:
         _validate(args)
-        u = _load(args)
+        u = load(args)
     except InputError as exc:
         _fail(prog, str(exc), 2)
 
@@ -227,17 +374,24 @@ def main(
     dx2 = args.dx * args.dx
     dy2 = args.dy * args.dy
     sweeps = args.sweeps
+    if kernel.run is None and update is None:
+        _fail(prog, "kernel setup gave neither update nor run", 1)
 
     try:
-        start = time.perf_counter()
-        for _ in range(sweeps):
-            update(u, dx2, dy2)
-        sweep_seconds = time.perf_counter() - start
+        if kernel.run is not None:
+            start = time.perf_counter()
+            kernel.run(u, args.dx, args.dy, sweeps)
+            sweep_seconds = time.perf_counter() - start
+        else:
+            start = time.perf_counter()
+            for _ in range(sweeps):
+                update(u, dx2, dy2)
+            sweep_seconds = time.perf_counter() - start
     except Exception as exc:  # noqa: BLE001
         _fail(prog, f"sweep failed: {type(exc).__name__}: {exc}", 1)
 
     try:
-        _save(args.output, u)
+        save(args.output, u)
     except OSError as exc:
         _fail(prog, f"cannot write {args.output}: {exc}", 1)
 

@@ -71,6 +71,7 @@ charts![
     threads::Threads,
     scaling::Scaling,
     time_to_solution::TimeToSolution,
+    effort::Effort,
     convergence::Convergence,
     solution::Solution,
 ];
