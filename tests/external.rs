@@ -102,6 +102,25 @@ fn a_good_external_kernel_is_verified_and_timed() {
     assert!(stdout.contains("ran 3 sweeps per invocation"), "{stdout}");
 }
 
+/// The shipped harness's two newer paths, with the standard library only:
+/// the grid as lists, read and written without NumPy (PyPy's row), and
+/// `Kernel.run` timing every sweep in one call; and a `source` list.
+#[test]
+fn the_protocol_reads_and_writes_lists_and_times_one_run_call() {
+    let (code, stdout, doc) = run("lists", &["fixture/loop-lists"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    let r = result(&doc, "fixture/loop-lists");
+    assert!(r.verified && r.error.is_none(), "{r:?}");
+    assert!(r.max_abs_diff.unwrap() <= 1e-12, "{r:?}");
+    assert_eq!(r.flags, "protocol.py grid=lists, Kernel.run");
+    // Both files of the list count: more than the fixture alone.
+    let alone = laplace_shootout::effort::of_file(&Path::new(FIXTURES).join("protocol_lists.py"));
+    assert!(
+        r.source_bytes_gz.unwrap() > alone.unwrap().bytes_gz,
+        "{r:?}"
+    );
+}
+
 /// Issue 15: a grandchild holding stdout open kept the runner waiting for
 /// it (15 s with a 3 s timeout). Its group is killed when the kernel exits.
 #[test]
@@ -545,6 +564,55 @@ fn the_numpy_kernel_matches_the_jacobi_reference() {
     );
     assert!(stdout.contains("python/loop*"), "{stdout}");
     assert!(Path::new(&json).is_file());
+}
+
+/// `python/loop-ctypes`: this project's `c_kernels/loop.c` built by the
+/// harness's `cached_build` and called through ctypes, one call per sweep,
+/// matches Gauss-Seidel's reference, wherever NumPy and a C compiler are.
+#[test]
+fn the_ctypes_kernel_matches_the_gauss_seidel_reference() {
+    let required = std::env::var_os("SHOOTOUT_REQUIRE_PYTHON").is_some();
+    let json = tmp("ctypes").join("results.json");
+    let out = shootout(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/kernels/external"),
+        &[
+            "run",
+            "--nx",
+            "37",
+            "--ny",
+            "91",
+            "--dx",
+            "0.1",
+            "--dy",
+            "0.2",
+            "--iters",
+            "25",
+            "--repeat",
+            "1",
+            "--no-probe",
+            "--kernels",
+            "=python/loop-ctypes",
+            "--kernels",
+            "=c/loop",
+            "--json",
+            json.to_str().unwrap(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let doc: ResultsDoc = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let ctypes = result(&doc, "python/loop-ctypes");
+    if let Some(why) = &ctypes.unavailable {
+        assert!(!required, "SHOOTOUT_REQUIRE_PYTHON is set, but: {why}");
+        eprintln!("skipped: python/loop-ctypes is unavailable here: {why}");
+        return;
+    }
+    assert!(ctypes.verified, "{ctypes:?}");
+    assert!(ctypes.max_abs_diff.unwrap() <= 1e-12);
+    assert!(ctypes.flags.contains("-O3 -march="), "{}", ctypes.flags);
+    // Its code is the script and the C kernel together.
+    let c = result(&doc, "c/loop");
+    assert!(ctypes.source_bytes_gz.unwrap() > c.source_bytes_gz.unwrap());
 }
 
 /// The JavaScript example kernel: verified where Node.js is on `PATH` (it

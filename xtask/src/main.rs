@@ -2,7 +2,7 @@
 //!
 //! - `cargo xtask run [--with-python] [ARGS...]`: installs what the build
 //!   needs (and, with `--with-python`, the Python kernels' virtual
-//!   environment), then runs the shootout (`shootout run ARGS...`) in release
+//!   environment and Debian's `pypy3`), then runs the shootout (`shootout run ARGS...`) in release
 //!   mode and writes the results and the report to `target/shootout/`.
 //! - `cargo xtask reference [--with-python] [ARGS...]`: races into this
 //!   CPU's document in `reports/machines/`, then renders the committed
@@ -119,14 +119,15 @@ fn run() -> Result<()> {
                  commands:\n  run [--with-python] [ARGS...]\n                 \
                  install what is missing, then race every kernel (shootout run ARGS...)\n                 \
                  into target/shootout/ (results.json and the report);\n                 \
-                 --with-python also sets up .venv with NumPy, numexpr, Cython and Numba\n  \
+                 --with-python also sets up .venv with every Python row's pinned packages\n                 \
+                 (kernels/external/python/requirements.txt) and installs pypy3\n  \
                  reference [--with-python] [ARGS...]\n                 \
                  race into reports/machines/<this cpu>.json, then render the committed\n                 \
                  report in reports/ from every document there\n  \
                  test           install what is missing, then fmt, clippy, tests (NumPy in .venv),\n                 \
                  a quick bench check, ASan+UBSan\n  \
                  setup [--with-python]\n                 \
-                 only install what is missing (gcc, g++, gfortran, libclang-dev; the Python kernels' .venv)\n  \
+                 only install what is missing (gcc, g++, gfortran, libclang-dev; the Python kernels' .venv and pypy3)\n  \
                  new-kernel <language/form> --scheme <jacobi|gauss-seidel|red-black-sor>\n                 \
                  scaffold a kernel that passes verification as generated (see CONTRIBUTING.md)\n  \
                  sanitize | valgrind | miri [ARGS...]\n                 \

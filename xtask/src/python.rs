@@ -10,7 +10,8 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-/// Every package of the Python rows (NumPy, numexpr, Cython, Numba).
+/// Every package of the Python rows (NumPy, numexpr, Cython, Numba,
+/// meson for f2py, maturin, Pythran, JAX, pystencils, Taichi).
 pub const FULL: &str = "kernels/external/python/requirements.txt";
 
 /// NumPy only: enough for CI to test the protocol with `python/array-numpy`.
