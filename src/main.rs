@@ -171,6 +171,15 @@ struct RunArgs {
     /// report's thread-scaling chart).
     #[arg(long)]
     thread_sweep: bool,
+    /// MPI ranks of the MPI kernels (`mpirun -np N`; past the logical cores,
+    /// `--oversubscribe`, and the path says so) [default: all logical cores].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    ranks: Option<u32>,
+    /// Also time every MPI kernel at 1, 2, ... --ranks ranks: strong scaling
+    /// on the problem's grid and on 4000x4000, weak scaling with the
+    /// problem's rows per rank (the report's ranks chart).
+    #[arg(long)]
+    rank_sweep: bool,
     /// Skip the machine probe: no bound columns.
     #[arg(long)]
     no_probe: bool,
@@ -471,6 +480,11 @@ fn run(args: RunArgs, registry: &Registry, left_out: Option<&str>) -> Result<Exi
         tolerance: args.tolerance,
         probe,
         thread_sweep: args.thread_sweep,
+        ranks: args.ranks.map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            |n| n as usize,
+        ),
+        rank_sweep: args.rank_sweep,
     };
     let before = probe::contention::Snapshot::take();
     let doc = runner::run(&kernels, &opts, progress::stderr().as_mut())?;

@@ -14,7 +14,7 @@ use std::collections::hash_map::Entry as Slot;
 use std::path::{Path, PathBuf};
 
 use laplace_core::results::{
-    ExternalRun, KernelResult, Probe, ProblemSpec, ResultsDoc, SCHEMA_VERSION,
+    ExternalRun, KernelResult, MpiRun, Probe, ProblemSpec, RankPoint, ResultsDoc, SCHEMA_VERSION,
 };
 use laplace_core::verify::{Diff, VerifyError, check, check_within};
 use laplace_core::{Grid, InputError, Kernel, Problem, Scheme, npy, reference};
@@ -60,6 +60,11 @@ pub struct RunOptions {
     pub probe: Option<Probe>,
     /// Also time every parallel kernel at each thread count from 1 to `threads`.
     pub thread_sweep: bool,
+    /// MPI ranks of the MPI kernels.
+    pub ranks: usize,
+    /// Also time every MPI kernel at 1..=`ranks` ranks (strong and weak
+    /// scaling).
+    pub rank_sweep: bool,
 }
 
 /// The most lattice updates the reference solver may spend counting sweeps
@@ -216,7 +221,8 @@ fn run_compiled(
 
 /// Checks that an external kernel can run, then runs it `repeat` times,
 /// verifying every invocation and keeping the times it reports (scaled to
-/// the whole problem if it runs fewer sweeps).
+/// the whole problem if it runs fewer sweeps). An MPI kernel runs on
+/// `opts.ranks` ranks, and with `opts.rank_sweep` also on 1..=ranks.
 fn run_external(
     x: &ExternalKernel,
     opts: &RunOptions,
@@ -247,58 +253,58 @@ fn run_external(
     } else {
         p.iters as f64 / sweeps_run as f64
     };
-    // Removed when this returns, and on SIGINT/SIGTERM (crate::interrupt).
-    let work = crate::interrupt::TempDir::new(EXTERNAL_TEMP_PREFIX)?;
-    let input = work.path().join("input.npy");
-    let mut bytes = Vec::with_capacity(p.cells() * 8 + 128);
-    npy::write(&mut bytes, p.nx, p.ny, &p.initial_grid()?)?;
-    std::fs::write(&input, bytes)?;
-    let mut times = Vec::with_capacity(opts.repeat);
-    let mut walls = Vec::with_capacity(opts.repeat);
-    let mut last = None;
-    for run in 0..opts.repeat {
-        progress.step(x.name, if run == 0 { "verify" } else { "time" });
-        let mut out = match x.invoke(&run_problem, opts.threads, &input, work.path()) {
-            Ok(out) => out,
-            Err(e) => {
-                fail(result, e.to_string());
-                return Ok(());
-            }
-        };
-        fault_injection::apply(x.name, &mut out.grid);
-        match check_within(
-            x.name,
-            x.scheme,
-            x.tolerance,
-            &run_problem,
-            &out.grid,
-            reference,
-        ) {
-            Ok(diff) => {
-                let worst = result.max_abs_diff.unwrap_or(0.0).max(diff.max_abs);
-                result.max_abs_diff = finite(worst);
-            }
-            Err(e) => {
-                failed_verification(result, &e);
-                return Ok(());
-            }
-        }
-        times.push(out.sweep_s * scale);
-        walls.push(out.process_s);
-        last = Some(out);
-    }
-    let Some(last) = last else {
-        return Ok(());
+    let ranks = if x.mpi { opts.ranks.max(1) } else { 1 };
+    let launch = Launch {
+        threads: opts.threads,
+        ranks,
+        repeat: opts.repeat,
     };
+    let timed = match time_external(x, &run_problem, launch, reference, progress)? {
+        Ok(timed) => timed,
+        Err(Failure::Run(e)) => {
+            fail(result, e);
+            return Ok(());
+        }
+        Err(Failure::Verify(e)) => {
+            failed_verification(result, &e);
+            return Ok(());
+        }
+    };
+    let Timed {
+        times,
+        walls,
+        last,
+        max_abs,
+    } = timed;
+    result.max_abs_diff = finite(max_abs);
     result.verified = true;
     result.compiler = last.runtime;
     result.flags = last.flags;
-    result.path = Some(last.path.unwrap_or_else(|| EXTERNAL_PATH.to_string()));
+    let path = last.path.unwrap_or_else(|| EXTERNAL_PATH.to_string());
+    result.path = Some(if x.mpi {
+        let over = if crate::external::oversubscribed(ranks) {
+            ", oversubscribed"
+        } else {
+            ""
+        };
+        format!("{ranks} ranks{over}: {path}")
+    } else {
+        path
+    });
+    if x.mpi {
+        result.mpi = Some(MpiRun {
+            ranks,
+            oversubscribed: crate::external::oversubscribed(ranks),
+            latency_s: last.mpi.map(|m| m.latency_s),
+            bandwidth_bytes_per_s: last.mpi.map(|m| m.bandwidth_bytes_per_s),
+        });
+    }
     // The grid of a shortened run is not the problem's answer: not saved.
     if let (Some(dir), false) = (&opts.save_grids, sweeps_run < p.iters) {
         result.grid_file = Some(save_grid(dir, x.name, p, &last.grid)?);
     }
-    set_times(result, p, &times);
+    let scaled: Vec<f64> = times.iter().map(|t| t * scale).collect();
+    set_times(result, p, &scaled);
     result.external = Some(ExternalRun {
         manifest: x.manifest.display().to_string(),
         command: x.command_text(),
@@ -307,7 +313,148 @@ fn run_external(
         invocations: times.len(),
         process_median_s: summary(&walls).map(|(_, median, _)| median),
     });
+    if x.mpi && opts.rank_sweep && sweeps_run == p.iters {
+        progress.step(x.name, "rank sweep");
+        match rank_sweep(x, opts, progress)? {
+            Ok(points) => result.rank_scaling = points,
+            Err(Failure::Run(e)) => fail(result, e),
+            Err(Failure::Verify(e)) => failed_verification(result, &e),
+        }
+    }
     Ok(())
+}
+
+/// How an external kernel is launched: threads offered, MPI ranks, and
+/// timed invocations.
+#[derive(Debug, Clone, Copy)]
+struct Launch {
+    threads: usize,
+    ranks: usize,
+    repeat: usize,
+}
+
+/// What the timed invocations of an external kernel gave.
+struct Timed {
+    /// Its own timing of its sweep loop, per invocation, not scaled.
+    times: Vec<f64>,
+    /// Wall time of each whole process.
+    walls: Vec<f64>,
+    /// The last invocation (grid, flags, path).
+    last: crate::external::Invocation,
+    /// The largest difference from the reference over every invocation.
+    max_abs: f64,
+}
+
+/// Why an external kernel's invocations stopped.
+enum Failure {
+    /// It failed to run or its output is unusable.
+    Run(String),
+    /// Its grid is not the reference's.
+    Verify(VerifyError),
+}
+
+/// Runs `x` `launch.repeat` times on `problem` from its initial grid,
+/// verifying every invocation against `reference`.
+fn time_external(
+    x: &ExternalKernel,
+    problem: &Problem,
+    launch: Launch,
+    reference: &Grid,
+    progress: &mut dyn Progress,
+) -> Result<Result<Timed, Failure>, RunError> {
+    // Removed when this returns, and on SIGINT/SIGTERM (crate::interrupt).
+    let work = crate::interrupt::TempDir::new(EXTERNAL_TEMP_PREFIX)?;
+    let input = work.path().join("input.npy");
+    let mut bytes = Vec::with_capacity(problem.cells() * 8 + 128);
+    npy::write(&mut bytes, problem.nx, problem.ny, &problem.initial_grid()?)?;
+    std::fs::write(&input, bytes)?;
+    let mut times = Vec::with_capacity(launch.repeat);
+    let mut walls = Vec::with_capacity(launch.repeat);
+    let mut max_abs = 0.0f64;
+    let mut last = None;
+    for run in 0..launch.repeat.max(1) {
+        progress.step(x.name, if run == 0 { "verify" } else { "time" });
+        let mut out = match x.invoke(problem, launch.threads, launch.ranks, &input, work.path()) {
+            Ok(out) => out,
+            Err(e) => return Ok(Err(Failure::Run(e.to_string()))),
+        };
+        fault_injection::apply(x.name, &mut out.grid);
+        match check_within(x.name, x.scheme, x.tolerance, problem, &out.grid, reference) {
+            Ok(diff) => max_abs = max_abs.max(diff.max_abs),
+            Err(e) => return Ok(Err(Failure::Verify(e))),
+        }
+        times.push(out.sweep_s);
+        walls.push(out.process_s);
+        last = Some(out);
+    }
+    let last = last.expect("at least one invocation");
+    Ok(Ok(Timed {
+        times,
+        walls,
+        last,
+        max_abs,
+    }))
+}
+
+/// Rows and columns of the large grid of a rank sweep's second strong
+/// scaling series, and its sweeps (few: it is 16 million points).
+pub const RANK_SWEEP_LARGE: (usize, usize, usize) = (4000, 4000, 10);
+
+/// Times an MPI kernel at 1..=`opts.ranks` ranks, every run verified:
+/// strong scaling on the problem's grid and on [`RANK_SWEEP_LARGE`], weak
+/// scaling with the problem's interior rows on every rank.
+fn rank_sweep(
+    x: &ExternalKernel,
+    opts: &RunOptions,
+    progress: &mut dyn Progress,
+) -> Result<Result<Vec<RankPoint>, Failure>, RunError> {
+    let p = opts.problem;
+    let (lx, ly, li) = RANK_SWEEP_LARGE;
+    let large = Problem {
+        nx: lx,
+        ny: ly,
+        iters: li,
+        ..p
+    };
+    let repeat = opts.repeat.clamp(1, 3);
+    let mut points = Vec::new();
+    let mut references: HashMap<(usize, usize, usize), Grid> = HashMap::new();
+    for ranks in 1..=opts.ranks.max(1) {
+        let weak = Problem {
+            nx: (p.nx - 2) * ranks + 2,
+            ..p
+        };
+        for (scaling, problem) in [("strong", p), ("strong", large), ("weak", weak)] {
+            if problem.nx - 2 < ranks {
+                continue;
+            }
+            let key = (problem.nx, problem.ny, problem.iters);
+            if let Slot::Vacant(slot) = references.entry(key) {
+                slot.insert(reference::solve(x.scheme, &problem)?);
+            }
+            let launch = Launch {
+                threads: opts.threads,
+                ranks,
+                repeat,
+            };
+            let timed = match time_external(x, &problem, launch, &references[&key], progress)? {
+                Ok(t) => t,
+                Err(e) => return Ok(Err(e)),
+            };
+            let best = timed.times.iter().copied().fold(f64::INFINITY, f64::min);
+            points.push(RankPoint {
+                scaling: scaling.to_string(),
+                ranks,
+                nx: problem.nx,
+                ny: problem.ny,
+                iters: problem.iters,
+                oversubscribed: crate::external::oversubscribed(ranks),
+                best_s: best,
+                mlups: problem.interior() as f64 * problem.iters as f64 / best / 1e6,
+            });
+        }
+    }
+    Ok(Ok(points))
 }
 
 /// The prefix of the temporary folder an external kernel runs in.
@@ -356,6 +503,8 @@ fn blank_result(e: &Entry<'_>) -> KernelResult {
         bound_exceeded: false,
         cycles_per_update: None,
         thread_scaling: Vec::new(),
+        mpi: None,
+        rank_scaling: Vec::new(),
         unavailable: None,
         external: None,
         source_bytes_gz: size.map(|s| s.bytes_gz),

@@ -51,6 +51,17 @@ pub struct Manifest {
     /// Python script and the C or Fortran it compiles).
     #[serde(default)]
     pub source: Sources,
+    /// A command that builds the kernel's program, run once before its
+    /// first invocation and again only when the command, the `source`
+    /// files or the native flags change. It and `command` may use
+    /// `{build}`, the folder it builds into (in the runner's cache).
+    #[serde(default)]
+    pub build: Vec<String>,
+    /// An MPI program: the runner launches it with `mpirun -np N` (the
+    /// `--ranks` of `shootout run`), and `--rank-sweep` times it at 1..=N
+    /// ranks.
+    #[serde(default)]
+    pub mpi: bool,
 }
 
 /// The `source` field: absent, one path, or a list of paths.
@@ -116,7 +127,11 @@ impl Manifest {
                 return Err(format!("`env` value of {key} holds a NUL character"));
             }
         }
-        for (field, words) in [("command", &self.command), ("check", &self.check)] {
+        for (field, words) in [
+            ("command", &self.command),
+            ("check", &self.check),
+            ("build", &self.build),
+        ] {
             if let Some(word) = words.iter().find(|w| w.contains('\0')) {
                 return Err(format!(
                     "`{field}` word {word:?} holds a NUL character, which no argument can"

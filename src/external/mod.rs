@@ -74,6 +74,41 @@ pub fn timed_out(error: &str) -> Option<&str> {
     Some(&rest[..end])
 }
 
+/// The MPI launcher of the `mpi` kernels (Open MPI's and MPICH's name).
+pub const MPI_LAUNCHER: &str = "mpirun";
+
+/// Seconds a kernel's `build` may run at least (a Rust MPI kernel compiles
+/// its crates the first time).
+const BUILD_TIMEOUT: Duration = Duration::from_secs(900);
+
+/// The variable that gives the MPI slots (cores) of a cluster, when the
+/// ranks run on other machines than the runner's.
+pub const MPI_SLOTS_ENV: &str = "SHOOTOUT_MPI_SLOTS";
+
+/// Whether `ranks` MPI ranks are more than the slots: [`MPI_SLOTS_ENV`]
+/// if set, else this machine's logical cores. Then Open MPI must be told
+/// `--oversubscribe`, and the ranks share cores.
+pub fn oversubscribed(ranks: usize) -> bool {
+    let slots = std::env::var(MPI_SLOTS_ENV)
+        .ok()
+        .and_then(|s| s.trim().parse::<usize>().ok())
+        .filter(|s| *s > 0)
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+    ranks > slots
+}
+
+/// The launcher's words before an MPI program: `mpirun -np N`, with
+/// `--oversubscribe` past the logical cores.
+pub fn mpi_launch(ranks: usize) -> Vec<String> {
+    let mut argv = vec![MPI_LAUNCHER.to_string(), "-np".into(), ranks.to_string()];
+    if oversubscribed(ranks) {
+        argv.push("--oversubscribe".into());
+    }
+    argv
+}
+
 /// Seconds an availability check may run.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -139,7 +174,21 @@ pub struct ExternalKernel {
     pub max_sweeps: Option<usize>,
     /// Limit of one invocation.
     pub timeout: Duration,
+    /// An MPI program, launched with `mpirun -np <ranks>`.
+    pub mpi: bool,
     spec: Manifest,
+    /// The outcome of its `build`, once built in this process.
+    built: std::sync::Arc<OnceLock<Result<(), String>>>,
+}
+
+/// How an MPI kernel was launched, and what it measured of the machine's
+/// messages.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+pub struct MpiReport {
+    /// Half a ping-pong round trip of 8 bytes between ranks 0 and 1, seconds.
+    pub latency_s: f64,
+    /// Bytes per second of a 1 MiB ping-pong, latency taken off.
+    pub bandwidth_bytes_per_s: f64,
 }
 
 /// Loads every `*.toml` in `dir`, in name order. `taken` are the names
@@ -195,6 +244,8 @@ pub struct Invocation {
     pub flags: String,
     /// Which code path it took, as it reported (optional in the protocol).
     pub path: Option<String>,
+    /// What an MPI kernel measured of its messages (two ranks or more).
+    pub mpi: Option<MpiReport>,
 }
 
 /// The last line of a kernel's standard output.
@@ -207,6 +258,8 @@ struct Report {
     flags: String,
     #[serde(default)]
     path: Option<String>,
+    #[serde(default)]
+    mpi: Option<MpiReport>,
 }
 
 impl ExternalKernel {
@@ -222,13 +275,14 @@ impl ExternalKernel {
             .command
             .iter()
             .chain(&spec.check)
+            .chain(&spec.build)
             .chain(spec.env.values())
         {
             let pieces = pieces(word).map_err(|e| bad(format!("`{word}`: {e}")))?;
             for name in pieces.iter().filter_map(Piece::placeholder) {
-                if !matches!(name, "dir" | "threads") && runtime::find(name).is_none() {
+                if !matches!(name, "dir" | "threads" | "build") && runtime::find(name).is_none() {
                     return Err(bad(format!(
-                        "unknown placeholder {{{name}}} (known: {{dir}}, {{threads}}, {})",
+                        "unknown placeholder {{{name}}} (known: {{dir}}, {{threads}}, {{build}}, {})",
                         runtime::RUNTIMES
                             .iter()
                             .map(|r| format!("{{{}}}", r.placeholder))
@@ -248,8 +302,67 @@ impl ExternalKernel {
             parallel: spec.parallel,
             max_sweeps: spec.max_sweeps,
             timeout: Duration::from_secs(spec.timeout_s.unwrap_or(DEFAULT_TIMEOUT_S)),
+            mpi: spec.mpi,
             spec,
+            built: Default::default(),
         })
+    }
+
+    /// The folder its `build` writes into: in the runner's cache, named by
+    /// the kernel and a hash of what shapes the build (the build command,
+    /// the source files' bytes, the native flags), so a change rebuilds.
+    pub fn build_folder(&self) -> PathBuf {
+        // FNV-1a, 64 bits: stable across Rust versions, unlike std's hasher.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |bytes: &[u8]| {
+            for b in bytes.iter().chain(&[0]) {
+                h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        for word in &self.spec.build {
+            eat(word.as_bytes());
+        }
+        for source in self.sources() {
+            eat(&std::fs::read(&source).unwrap_or_default());
+        }
+        eat(native_flags().as_bytes());
+        build_dir()
+            .join("builds")
+            .join(format!("{}-{h:016x}", self.name.replace('/', "-")))
+    }
+
+    /// Runs its `build` unless this process or an earlier one already did
+    /// (a `.built` stamp in [`Self::build_folder`]); the error says why
+    /// the build failed.
+    fn ensure_built(&self) -> Result<(), String> {
+        if self.spec.build.is_empty() {
+            return Ok(());
+        }
+        self.built
+            .get_or_init(|| {
+                let folder = self.build_folder();
+                let stamp = folder.join(".built");
+                if stamp.is_file() {
+                    return Ok(());
+                }
+                std::fs::create_dir_all(&folder)
+                    .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
+                let argv = self.expand_all(&self.spec.build, 1)?;
+                let env = self.environment(1)?;
+                let out = process::run(&argv, &env, self.timeout.max(BUILD_TIMEOUT))
+                    .map_err(|e| format!("build: {e}"))?;
+                if !out.success {
+                    return Err(format!(
+                        "build `{}` exited with {}: {}",
+                        self.spec.build.join(" "),
+                        out.status,
+                        last_line(&out.stderr).unwrap_or("no message on stderr")
+                    ));
+                }
+                std::fs::write(&stamp, b"")
+                    .map_err(|e| format!("cannot write {}: {e}", stamp.display()))
+            })
+            .clone()
     }
 
     /// The kernel's source files its manifest names (none if it names
@@ -294,6 +407,7 @@ impl ExternalKernel {
                     .display()
                     .to_string(),
                 "threads" => threads.to_string(),
+                "build" => self.build_folder().display().to_string(),
                 rt => runtime::find(rt)
                     .ok_or_else(|| format!("unknown placeholder {{{rt}}}"))?
                     .locate(project_root())?
@@ -329,8 +443,17 @@ impl ExternalKernel {
             Some(setup) if !reason.contains(setup.as_str()) => format!("{reason}; run `{setup}`"),
             _ => reason,
         };
+        if self.mpi && runtime::find_on_path(MPI_LAUNCHER).is_none() {
+            return Err(hint(format!(
+                "`{MPI_LAUNCHER}` not found (Open MPI: apt-get install openmpi-bin libopenmpi-dev)"
+            )));
+        }
         let command = self.expand_all(&self.spec.command, 1).map_err(hint)?;
-        let program = if command[0].contains('/') {
+        // A program the kernel builds is checked once built, at its first run.
+        let built_here = !self.spec.build.is_empty() && self.spec.command[0].contains("{build}");
+        let program = if built_here {
+            Some(PathBuf::from(&command[0]))
+        } else if command[0].contains('/') {
             Some(PathBuf::from(&command[0])).filter(|p| p.is_file())
         } else {
             runtime::find_on_path(&command[0])
@@ -338,7 +461,7 @@ impl ExternalKernel {
         let Some(program) = program else {
             return Err(hint(format!("program `{}` not found", command[0])));
         };
-        if !runtime::is_executable(&program) {
+        if !built_here && !runtime::is_executable(&program) {
             return Err(hint(format!(
                 "program `{}` is not executable (no execute permission for this user; \
                  `chmod +x {}`, or run it through its interpreter in `command`)",
@@ -365,10 +488,13 @@ impl ExternalKernel {
     /// Runs the kernel once on `problem` (at most `max_sweeps` sweeps), the
     /// initial grid read from `input`, and reads back its grid. `work` is a
     /// folder the output may be written to.
+    /// An MPI kernel runs on `ranks` ranks; others ignore it. A kernel
+    /// with a `build` is built first, once.
     pub fn invoke(
         &self,
         problem: &Problem,
         threads: usize,
+        ranks: usize,
         input: &Path,
         work: &Path,
     ) -> Result<Invocation, ExternalError> {
@@ -376,9 +502,15 @@ impl ExternalKernel {
             kernel: self.name.to_string(),
             message,
         };
+        self.ensure_built().map_err(fail)?;
         let output = work.join("output.npy");
         let _ = std::fs::remove_file(&output);
-        let mut argv = self.expand_all(&self.spec.command, threads).map_err(fail)?;
+        let mut argv = if self.mpi {
+            mpi_launch(ranks.max(1))
+        } else {
+            Vec::new()
+        };
+        argv.extend(self.expand_all(&self.spec.command, threads).map_err(fail)?);
         let sweeps = self.sweeps_for(problem.iters);
         for (flag, value) in [
             ("--nx", problem.nx.to_string()),
@@ -393,7 +525,12 @@ impl ExternalKernel {
             argv.push(flag.into());
             argv.push(value);
         }
-        let env = self.environment(threads).map_err(fail)?;
+        let mut env = self.environment(threads).map_err(fail)?;
+        if self.mpi {
+            // Open MPI refuses root without both (CI runs as root).
+            env.insert("OMPI_ALLOW_RUN_AS_ROOT".into(), "1".into());
+            env.insert("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM".into(), "1".into());
+        }
         let out = process::run(&argv, &env, self.timeout).map_err(|e| fail(e.to_string()))?;
         if !out.success {
             return Err(fail(format!(
@@ -451,6 +588,9 @@ impl ExternalKernel {
             runtime: bounded_text(&report.runtime, MAX_FIELD),
             flags: bounded_text(&report.flags, MAX_FIELD),
             path: report.path.map(|p| bounded_text(&p, 40)),
+            mpi: report
+                .mpi
+                .filter(|m| m.latency_s.is_finite() && m.bandwidth_bytes_per_s.is_finite()),
         })
     }
 }

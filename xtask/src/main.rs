@@ -13,7 +13,8 @@
 //!   protocol is tested on `python/array-numpy`), the ignored end-to-end test of `new-kernel`
 //!   (`tests/scaffold.rs`), the benches in criterion's quick test mode and
 //!   `cargo xtask sanitize`.
-//! - `cargo xtask setup [--with-python]`: only the installation step.
+//! - `cargo xtask setup [--with-python] [--with-mpi]`: only the
+//!   installation step (`--with-mpi`: Open MPI, for the MPI kernels).
 //! - `cargo xtask new-kernel <language/form> --scheme <scheme>`: scaffolds a
 //!   kernel (source, header prototype, registry line); see [`scaffold`].
 //! - `cargo xtask sanitize | valgrind | miri [ARGS...]`: the tests under
@@ -56,22 +57,27 @@ fn run() -> Result<()> {
         .split_first()
         .map_or(("help", &[][..]), |(c, r)| (c.as_str(), r));
     let (with_python, rest) = pass_through(rest);
+    let with_mpi = rest.iter().any(|a| a == "--with-mpi");
+    let rest: Vec<String> = rest.into_iter().filter(|a| a != "--with-mpi").collect();
     let rest = &rest[..];
+    let optional = |python: bool, mpi: bool| -> Result<()> {
+        if python {
+            python::setup(&workspace_root(), python::FULL)?;
+            python::setup_pypy();
+        }
+        if mpi {
+            setup_mpi()?;
+        }
+        Ok(())
+    };
     match cmd {
         "setup" => {
             setup()?;
-            if with_python {
-                python::setup(&workspace_root(), python::FULL)?;
-                python::setup_pypy();
-            }
-            Ok(())
+            optional(with_python, with_mpi)
         }
         "run" => {
             setup()?;
-            if with_python {
-                python::setup(&workspace_root(), python::FULL)?;
-                python::setup_pypy();
-            }
+            optional(with_python, with_mpi)?;
             cargo(
                 &[
                     "run",
@@ -83,6 +89,7 @@ fn run() -> Result<()> {
                     "--report",
                     RUN_DIR,
                     "--thread-sweep",
+                    "--rank-sweep",
                 ],
                 rest,
             )?;
@@ -94,10 +101,7 @@ fn run() -> Result<()> {
         }
         "reference" => {
             setup()?;
-            if with_python {
-                python::setup(&workspace_root(), python::FULL)?;
-                python::setup_pypy();
-            }
+            optional(with_python, with_mpi)?;
             reference(rest)
         }
         "test" => {
@@ -116,18 +120,20 @@ fn run() -> Result<()> {
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
-                 commands:\n  run [--with-python] [ARGS...]\n                 \
+                 commands:\n  run [--with-python] [--with-mpi] [ARGS...]\n                 \
                  install what is missing, then race every kernel (shootout run ARGS...)\n                 \
                  into target/shootout/ (results.json and the report);\n                 \
                  --with-python also sets up .venv with every Python row's pinned packages\n                 \
-                 (kernels/external/python/requirements.txt) and installs pypy3\n  \
-                 reference [--with-python] [ARGS...]\n                 \
+                 (kernels/external/python/requirements.txt) and installs pypy3;\n                 \
+                 --with-mpi installs Open MPI (the MPI kernels, timed at 1..N ranks)\n  \
+                 reference [--with-python] [--with-mpi] [ARGS...]\n                 \
                  race into reports/machines/<this cpu>.json, then render the committed\n                 \
                  report in reports/ from every document there\n  \
                  test           install what is missing, then fmt, clippy, tests (NumPy in .venv),\n                 \
                  a quick bench check, ASan+UBSan\n  \
-                 setup [--with-python]\n                 \
-                 only install what is missing (gcc, g++, gfortran, libclang-dev; the Python kernels' .venv and pypy3)\n  \
+                 setup [--with-python] [--with-mpi]\n                 \
+                 only install what is missing (gcc, g++, gfortran, libclang-dev; the Python kernels' .venv and pypy3;\n                 \
+                 with --with-mpi, Open MPI for the MPI kernels)\n  \
                  new-kernel <language/form> --scheme <jacobi|gauss-seidel|red-black-sor>\n                 \
                  scaffold a kernel that passes verification as generated (see CONTRIBUTING.md)\n  \
                  sanitize | valgrind | miri [ARGS...]\n                 \
@@ -159,7 +165,14 @@ fn reference(rest: &[String]) -> Result<()> {
     let root = workspace_root();
     let json = format!("{MACHINES_DIR}/{}.json", cpu_slug());
     let mut args = vec!["run", "--release", "--bin", "shootout", "--", "run"];
-    args.extend(["--thread-sweep", "--reprobe", "--force", "--json", &json]);
+    args.extend([
+        "--thread-sweep",
+        "--rank-sweep",
+        "--reprobe",
+        "--force",
+        "--json",
+        &json,
+    ]);
     cargo(&args, rest)?;
     let mut docs: Vec<String> = std::fs::read_dir(root.join(MACHINES_DIR))
         .with_context(|| format!("cannot read {MACHINES_DIR}"))?
@@ -328,6 +341,22 @@ fn requirements() -> Vec<Requirement> {
         present: Box::new(has_libclang),
     });
     out
+}
+
+/// Installs Open MPI (`mpirun`, `mpicc`, `mpif90`) for the MPI kernels,
+/// unless `mpirun` and `mpicc` are already on `PATH`.
+fn setup_mpi() -> Result<()> {
+    if on_path("mpirun") && on_path("mpicc") && on_path("mpif90") {
+        return Ok(());
+    }
+    install_packages(
+        &["openmpi-bin", "libopenmpi-dev"],
+        "Open MPI (the MPI kernels)",
+    )?;
+    if !on_path("mpirun") {
+        bail!("mpirun is still missing after installing openmpi-bin");
+    }
+    Ok(())
 }
 
 /// Installs whatever of [`requirements`] is missing.

@@ -266,6 +266,55 @@ pub struct KernelResult {
     /// comment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_lines: Option<u64>,
+    /// For MPI kernels: how they were launched, and the messages' cost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mpi: Option<MpiRun>,
+    /// For MPI kernels run with `--rank-sweep`: the timing at 1, 2, ...
+    /// `mpi.ranks` ranks, in strong scaling (the problem's grid, and a
+    /// large one) and weak scaling (the problem's rows per rank).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rank_scaling: Vec<RankPoint>,
+}
+
+/// How an MPI kernel was launched (`mpirun -np ranks`) and what it measured
+/// of its messages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MpiRun {
+    /// Ranks of the timed runs.
+    pub ranks: usize,
+    /// More ranks than logical cores: launched with `--oversubscribe`, the
+    /// ranks time-share cores.
+    pub oversubscribed: bool,
+    /// Half a ping-pong round trip of 8 bytes between ranks 0 and 1,
+    /// seconds (best of its repetitions); absent on one rank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_s: Option<f64>,
+    /// Bytes per second of a 1 MiB ping-pong, its latency taken off; absent
+    /// on one rank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bandwidth_bytes_per_s: Option<f64>,
+}
+
+/// One point of a rank sweep.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RankPoint {
+    /// `strong` (a fixed grid split over more ranks) or `weak` (the grid
+    /// grows with the ranks, the same rows per rank).
+    pub scaling: String,
+    /// Ranks used.
+    pub ranks: usize,
+    /// Grid rows.
+    pub nx: usize,
+    /// Grid columns.
+    pub ny: usize,
+    /// Sweeps run.
+    pub iters: usize,
+    /// More ranks than logical cores.
+    pub oversubscribed: bool,
+    /// Fastest timed run (the slowest rank's sweep loop), seconds.
+    pub best_s: f64,
+    /// Million lattice updates per second at the best time.
+    pub mlups: f64,
 }
 
 /// How an external kernel was run. Its times are the kernel's own timing of

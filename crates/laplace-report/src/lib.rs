@@ -25,6 +25,7 @@ pub mod format;
 mod load;
 mod markdown;
 mod model;
+mod mpi_model;
 mod output;
 pub mod post2011;
 mod slow;

@@ -211,6 +211,7 @@ fn renders_every_chart_from_one_results_file_and_criterion() {
             "speed.svg",
             "roofline.svg",
             "threads.svg",
+            "ranks.svg",
             "scaling.svg",
             "time-to-solution.svg",
             "effort.svg",
@@ -448,6 +449,8 @@ fn new_charts_are_skipped_with_a_reason_without_their_data() {
                 "bound_limit",
                 "percent_of_bound",
                 "cycles_per_update",
+                "path",
+                "rank_scaling",
             ] {
                 r.remove(f);
             }
@@ -468,6 +471,7 @@ fn new_charts_are_skipped_with_a_reason_without_their_data() {
     for (chart, words) in [
         ("roofline.svg", "no results document has a machine probe"),
         ("threads.svg", "no kernel has a thread sweep"),
+        ("ranks.svg", "no MPI kernel has a rank sweep"),
         ("time-to-solution.svg", "no result has a time to solution"),
     ] {
         let line = reasons

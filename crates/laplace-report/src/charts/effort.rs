@@ -44,13 +44,15 @@ struct Point<'a> {
 /// What the y axis measures in a run.
 #[derive(Debug, Clone, PartialEq)]
 enum Speed {
-    /// Times faster than this baseline kernel (1 / `relative`).
+    /// Times faster than this kernel: its best time over the kernel's.
     Relative(String),
-    /// MLUP/s, when the baseline was not timed.
+    /// MLUP/s, when neither NumPy nor the baseline was timed.
     Mlups,
 }
 
-/// The timed kernels of `run` that have a code size, and what their speed is.
+/// The timed kernels of `run` that have a code size, and what their speed
+/// is: relative to NumPy when it was timed (the post's unit), else to the
+/// run's baseline, else MLUP/s.
 fn points(run: &Run) -> (Vec<Point<'_>>, Speed) {
     let sized: Vec<(&KernelResult, f64, f64)> = run
         .doc
@@ -61,21 +63,28 @@ fn points(run: &Run) -> (Vec<Point<'_>>, Speed) {
             _ => None,
         })
         .collect();
-    let usable = |x: Option<f64>| x.filter(|x| x.is_finite() && *x > 0.0);
-    let relative = !sized.is_empty() && sized.iter().all(|(r, ..)| usable(r.relative).is_some());
-    let speed = match &run.doc.baseline {
-        Some(b) if relative => Speed::Relative(b.clone()),
-        _ => Speed::Mlups,
+    let best = |name: &str| {
+        run.doc
+            .results
+            .iter()
+            .find(|r| r.kernel == name && matches!(outcome(r), Outcome::Timed(_)))
+            .and_then(|r| r.best_s)
+            .filter(|t| t.is_finite() && *t > 0.0)
     };
+    let unit = std::iter::once(crate::post2011::NUMPY)
+        .chain(run.doc.baseline.as_deref())
+        .find_map(|name| Some((name.to_string(), best(name)?)));
+    let speed = unit
+        .as_ref()
+        .map_or(Speed::Mlups, |(name, _)| Speed::Relative(name.clone()));
     let points = sized
         .into_iter()
-        .map(|(r, size, mlups)| Point {
-            r,
-            size,
-            speed: match speed {
-                Speed::Relative(_) => 1.0 / usable(r.relative).unwrap_or(1.0),
-                Speed::Mlups => mlups,
-            },
+        .filter_map(|(r, size, mlups)| {
+            let speed = match &unit {
+                Some((_, t)) => t / r.best_s.filter(|b| b.is_finite() && *b > 0.0)?,
+                None => mlups,
+            };
+            Some(Point { r, size, speed })
         })
         .collect();
     (points, speed)

@@ -69,6 +69,7 @@ charts![
     machines::Machines,
     roofline::Roofline,
     threads::Threads,
+    ranks::Ranks,
     scaling::Scaling,
     time_to_solution::TimeToSolution,
     effort::Effort,

@@ -66,6 +66,7 @@ pub(crate) fn render(data: &ReportData, charts: &[(&dyn Chart, Drawn)]) -> Strin
     md.push_str("\n\n");
     crate::slow::section(&mut md, data);
     crate::post2011::section(&mut md, data);
+    crate::mpi_model::section(&mut md, data);
     compared(&mut md, data);
     limits(&mut md, &data.runs);
     charts_section(&mut md, charts);
