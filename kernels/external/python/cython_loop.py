@@ -8,7 +8,6 @@ shapes the build (the sources, the flags, the Cython, setuptools and Python
 versions, the compiler environment), so changing the flags rebuilds it.
 """
 
-import contextlib
 import hashlib
 import importlib.util
 import json
@@ -36,26 +35,6 @@ def add_arguments(parser):
                         help="on: Cython's bounds/wraparound checks; off: both disabled")
 
 
-@contextlib.contextmanager
-def fds_to(path):
-    """Send fds 1 and 2 (compiler and setuptools output) to a log file."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = [os.dup(1), os.dup(2)]
-    with open(path, "ab") as log:
-        try:
-            os.dup2(log.fileno(), 1)
-            os.dup2(log.fileno(), 2)
-            yield
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            for fd in saved:
-                os.close(fd)
-
-
 def build_key(cflags):
     import Cython
     import setuptools
@@ -69,21 +48,6 @@ def build_key(cflags):
     return h.hexdigest()[:16]
 
 
-def compile_flags(command, source):
-    """The flags of a compile command: no compiler, include dirs, -c/-o or files."""
-    flags, skip = [], False
-    for arg in command[1:]:
-        if skip:
-            skip = False
-        elif arg in ("-I", "-o"):
-            skip = True
-        elif arg.startswith("-I") or arg == "-c" or arg == source:
-            continue
-        else:
-            flags.append(arg)
-    return flags
-
-
 def compile_extension(workdir, cflags):
     """cythonize + build_ext into workdir; return the build record."""
     from Cython.Build import cythonize
@@ -92,11 +56,7 @@ def compile_extension(workdir, cflags):
 
     commands = []
 
-    def recording(run):
-        def run_and_record(cmd, *args, **kwargs):
-            commands.append([str(c) for c in cmd])
-            return run(cmd, *args, **kwargs)
-        return run_and_record
+    recording = protocol.recording(commands)
 
     class RecordingBuildExt(build_ext):
         def build_extension(self, ext):
@@ -130,7 +90,7 @@ def compile_extension(workdir, cflags):
         raise protocol.KernelError(
             f"expected one compile command of {source}, saw {len(compiles)}")
     command = compiles[0]
-    flags = compile_flags(command, source)
+    flags = protocol.compile_flags(command, sources=(source,))
     if flags[-len(cflags):] != list(cflags):
         raise protocol.KernelError(
             f"SHOOTOUT_CFLAGS {' '.join(cflags)!r} did not reach the compiler: {command}")
@@ -149,7 +109,7 @@ def build(cflags):
         work = Path(tempfile.mkdtemp(prefix=".building-", dir=base))
         log = work / "build.log"
         try:
-            with fds_to(log):
+            with protocol.fds_to(log):
                 record = compile_extension(work, cflags)
             record["cython"] = Cython.__version__
             (work / "build.json").write_text(json.dumps(record, indent=1))

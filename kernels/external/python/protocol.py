@@ -148,6 +148,57 @@ def compiler_version(exe: str) -> str:
     return "unknown"
 
 
+@contextlib.contextmanager
+def fds_to(path: Path) -> Iterator[None]:
+    """Send fds 1 and 2 (a compiler's and setuptools' output) to a log file."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with open(path, "ab") as log:
+        try:
+            os.dup2(log.fileno(), 1)
+            os.dup2(log.fileno(), 2)
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+
+
+def recording(commands: list) -> Callable:
+    """A wrapper for setuptools' compiler `spawn`/`call` that appends each
+    command it runs to `commands` (to report the flags that were used)."""
+    def wrap(run):
+        def run_and_record(cmd, *args, **kwargs):
+            commands.append([str(c) for c in cmd])
+            return run(cmd, *args, **kwargs)
+        return run_and_record
+    return wrap
+
+
+def compile_flags(command: list, sources: tuple = (".c", ".cpp"),
+                  defines: bool = True) -> list:
+    """The flags of a compile command: not the compiler, -I folders, -o,
+    -c or the source files (names ending in `sources`); -D macros only if
+    `defines`."""
+    flags, skip = [], False
+    takes_value = ("-I", "-o") + (() if defines else ("-D",))
+    for arg in command[1:]:
+        if skip:
+            skip = False
+        elif arg in takes_value:
+            skip = True
+        elif arg.startswith("-I") or (not defines and arg.startswith("-D")) \
+                or arg == "-c" or arg.endswith(sources):
+            continue
+        else:
+            flags.append(arg)
+    return flags
+
+
 def cached_build(tool: str, inputs: list, build: Callable[[Path], None]) -> Path:
     """A folder holding what `build(folder)` made from `inputs`, built once.
 

@@ -12,13 +12,11 @@ Pythran and Python versions, the compiler environment), so changing the
 flags rebuilds it.
 """
 
-import contextlib
 import hashlib
 import importlib.util
 import json
 import os
 import shutil
-import subprocess
 import sys
 import sysconfig
 import tempfile
@@ -55,26 +53,6 @@ def add_arguments(parser):
                         help="array: Jacobi slicing; loop: Gauss-Seidel loop")
 
 
-@contextlib.contextmanager
-def fds_to(path):
-    """Send fds 1 and 2 (compiler and setuptools output) to a log file."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = [os.dup(1), os.dup(2)]
-    with open(path, "ab") as log:
-        try:
-            os.dup2(log.fileno(), 1)
-            os.dup2(log.fileno(), 2)
-            yield
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            for fd in saved:
-                os.close(fd)
-
-
 def pythran_cflags():
     """Pythran's configured C++ flags without any fast-math flag."""
     import pythran.config
@@ -95,32 +73,6 @@ def build_key(cflags):
     return h.hexdigest()[:16]
 
 
-def compiler_version(exe):
-    for args in ([exe, "-dumpfullversion"], [exe, "--version"]):
-        try:
-            out = subprocess.run(args, capture_output=True, text=True, timeout=30).stdout
-        except (OSError, subprocess.SubprocessError):
-            continue
-        if out.strip():
-            return out.strip().splitlines()[0]
-    return "unknown"
-
-
-def compile_flags(command):
-    """The flags of a compile command: no compiler, -I/-D, -c/-o or files."""
-    flags, skip = [], False
-    for arg in command[1:]:
-        if skip:
-            skip = False
-        elif arg in ("-I", "-o", "-D"):
-            skip = True
-        elif arg.startswith(("-I", "-D")) or arg == "-c" or arg.endswith(".cpp"):
-            continue
-        else:
-            flags.append(arg)
-    return flags
-
-
 def compile_module(workdir, cflags):
     """module_source() -> C++ -> extension module in workdir; return the build record."""
     import pythran
@@ -129,11 +81,7 @@ def compile_module(workdir, cflags):
 
     commands = []
 
-    def recording(run):
-        def run_and_record(cmd, *args, **kwargs):
-            commands.append([str(c) for c in cmd])
-            return run(cmd, *args, **kwargs)
-        return run_and_record
+    recording = protocol.recording(commands)
 
     original = pythran.dist.PythranBuildExt
 
@@ -164,7 +112,7 @@ def compile_module(workdir, cflags):
     if len(compiles) != 1:
         raise protocol.KernelError(f"expected one C++ compile command, saw {len(compiles)}")
     command = compiles[0]
-    flags = compile_flags(command)
+    flags = protocol.compile_flags(command, defines=False)
     if flags[-len(cflags):] != list(cflags):
         raise protocol.KernelError(
             f"SHOOTOUT_CFLAGS {' '.join(cflags)!r} did not reach the compiler: {command}")
@@ -173,7 +121,7 @@ def compile_module(workdir, cflags):
         raise protocol.KernelError(f"fast-math flags reached the compiler: {' '.join(fast)}")
     if not so.is_file():
         raise protocol.KernelError(f"pythran produced no {so.name}")
-    return {"compiler": command[0], "compiler_version": compiler_version(command[0]),
+    return {"compiler": command[0], "compiler_version": protocol.compiler_version(command[0]),
             "flags": flags, "command": command, "pythran": pythran.__version__}
 
 
@@ -187,7 +135,7 @@ def build(cflags):
         work = Path(tempfile.mkdtemp(prefix=".building-", dir=base))
         log = work / "build.log"
         try:
-            with fds_to(log):
+            with protocol.fds_to(log):
                 record = compile_module(work, cflags)
             (work / "build.json").write_text(json.dumps(record, indent=1))
         except BaseException as exc:

@@ -3,7 +3,43 @@
 
 use plotters::prelude::*;
 
+use super::{Area, CENTRE, font};
 use crate::model::sig;
+use crate::style;
+
+/// The charts' Cartesian coordinates: two [`Ticked`] axes.
+pub(crate) type Axes = Cartesian2d<Ticked, Ticked>;
+
+/// A tick label for an axis position.
+pub(crate) type TickLabel<'f> = &'f dyn Fn(&f64) -> String;
+
+/// A chart's axes on `area` in the charts' one style (margins, label
+/// areas, grid, rule, tick labels by `labels`, axis titles `descs`): the
+/// plotters chart to draw data on.
+pub(crate) fn axes<'a, 'b>(
+    area: &'a Area<'b>,
+    (x, y): (Ticked, Ticked),
+    labels: (TickLabel<'_>, TickLabel<'_>),
+    (x_desc, y_desc): (&str, &str),
+) -> Result<ChartContext<'a, SVGBackend<'b>, Axes>, DrawingAreaErrorKind<std::io::Error>> {
+    let mut chart = ChartBuilder::on(area)
+        .margin(style::MARGIN)
+        .x_label_area_size(style::X_LABEL_AREA)
+        .y_label_area_size(style::Y_LABEL_AREA)
+        .build_cartesian_2d(x, y)?;
+    chart
+        .configure_mesh()
+        .bold_line_style(style::GRID)
+        .axis_style(style::RULE)
+        .x_label_formatter(labels.0)
+        .y_label_formatter(labels.1)
+        .label_style(font(style::LABEL_SIZE, style::INK, CENTRE, false))
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .axis_desc_style(font(style::AXIS_TITLE_SIZE, style::INK, CENTRE, false))
+        .draw()?;
+    Ok(chart)
+}
 
 /// How a value axis maps data to the page: linear, or log10 when the values
 /// span more than [`Scale::LOG_SPAN`].

@@ -77,6 +77,25 @@ pub(crate) fn title(area: &Area<'_>, title: &str, subtitle: &str) -> DrawResult 
     )
 }
 
+/// The title band and, under it, the legend across the chart's width.
+pub(crate) fn heading(
+    area: &Area<'_>,
+    (title_text, subtitle): (&str, &str),
+    legend: &[(super::Swatch, String)],
+) -> DrawResult {
+    title(area, title_text, subtitle)?;
+    super::legend_row(
+        area,
+        legend,
+        (
+            style::MARGIN as i32,
+            (style::MARGIN + style::TITLE_BAND) as i32,
+        ),
+        style::WIDTH - 2 * style::MARGIN,
+    )
+    .map(|_| ())
+}
+
 /// A rectangle filled with `fill` and hatched with diagonal lines of `ink`,
 /// in pixels (failed kernels).
 pub(crate) fn hatched(

@@ -15,7 +15,7 @@ use plotters::prelude::*;
 
 use super::legend::spread;
 use super::{
-    Chart, Drawn, LEFT, RIGHT, Scale, Swatch, dashed, font, legend_height, legend_row, marker,
+    Chart, Drawn, LEFT, RIGHT, Scale, Swatch, axes, dashed, font, heading, legend_height, marker,
     text,
 };
 use crate::model::{Outcome, ReportData, Run, outcome, sig, thousands};
@@ -292,38 +292,14 @@ fn draw(
 
     let mut in_column = 0;
     let svg = super::svg(FILE, (style::WIDTH, height), |root| {
-        super::title(root, "Speed against code size", &subtitle(speed))?;
-        legend_row(
-            root,
-            &legend,
-            (
-                style::MARGIN as i32,
-                (style::MARGIN + style::TITLE_BAND) as i32,
-            ),
-            legend_w,
-        )?;
+        heading(root, ("Speed against code size", &subtitle(speed)), &legend)?;
         let area = root.clone().shrink((0, top), (plot_w, plot_h));
-        let mut chart = ChartBuilder::on(&area)
-            .margin(style::MARGIN)
-            .x_label_area_size(style::X_LABEL_AREA)
-            .y_label_area_size(style::Y_LABEL_AREA)
-            .build_cartesian_2d(x.coord(), y.coord())?;
-        chart
-            .configure_mesh()
-            .bold_line_style(style::GRID)
-            .axis_style(style::RULE)
-            .x_label_formatter(&|a| x.label(*a))
-            .y_label_formatter(&|a| y.label(*a))
-            .label_style(font(style::LABEL_SIZE, style::INK, super::CENTRE, false))
-            .x_desc("code size: gzipped source bytes (log)")
-            .y_desc(y_desc(speed))
-            .axis_desc_style(font(
-                style::AXIS_TITLE_SIZE,
-                style::INK,
-                super::CENTRE,
-                false,
-            ))
-            .draw()?;
+        let chart = axes(
+            &area,
+            (x.coord(), y.coord()),
+            (&|a| x.label(*a), &|a| y.label(*a)),
+            ("code size: gzipped source bytes (log)", &y_desc(speed)),
+        )?;
         let (xs, ys) = chart.plotting_area().get_pixel_range();
         let plot = (xs.start, ys.start, xs.end, ys.end);
         if let Speed::Relative(_) = speed {

@@ -20,9 +20,10 @@ pub(crate) mod axis;
 pub(crate) mod draw;
 pub(crate) mod legend;
 
-pub(crate) use axis::{Scale, Ticked, compact};
+pub(crate) use axis::{Scale, Ticked, axes, compact};
 pub(crate) use draw::{
-    CENTRE, LEFT, RIGHT, TOP, dashed, fast_math_mark, fit, font, hatched, marker, text, title,
+    CENTRE, LEFT, RIGHT, TOP, dashed, fast_math_mark, fit, font, hatched, heading, marker, text,
+    title,
 };
 pub(crate) use legend::{Swatch, legend_height, legend_row};
 

@@ -8,7 +8,7 @@
 use laplace_core::results::RankPoint;
 use plotters::prelude::*;
 
-use super::{Chart, Drawn, Scale, Swatch, Ticked, font, legend_height, legend_row, marker};
+use super::{Chart, Drawn, Scale, Swatch, Ticked, axes, heading, legend_height, marker};
 use crate::model::{ReportData, Run, join_and, sig, thousands};
 use crate::{ReportError, style};
 
@@ -187,42 +187,21 @@ fn draw(series: &[Series]) -> Result<String, ReportError> {
     let height = top_px + plot_h + style::MARGIN;
 
     super::svg(FILE, (style::WIDTH, height), |root| {
-        super::title(
+        heading(
             root,
-            "Speed-up against MPI ranks",
-            "Strong: T(1) / T(P); weak: P x T(1) / T(P), same rows per rank; hollow: oversubscribed.",
-        )?;
-        legend_row(
-            root,
-            &legend,
             (
-                style::MARGIN as i32,
-                (style::MARGIN + style::TITLE_BAND) as i32,
+                "Speed-up against MPI ranks",
+                "Strong: T(1) / T(P); weak: P x T(1) / T(P), same rows per rank; hollow: oversubscribed.",
             ),
-            legend_w,
+            &legend,
         )?;
         let area = root.clone().shrink((0, top_px), (style::WIDTH, plot_h));
-        let mut chart = ChartBuilder::on(&area)
-            .margin(style::MARGIN)
-            .x_label_area_size(style::X_LABEL_AREA)
-            .y_label_area_size(style::Y_LABEL_AREA)
-            .build_cartesian_2d(Ticked::new(x_range.clone(), ticks.clone()), y.coord())?;
-        chart
-            .configure_mesh()
-            .bold_line_style(style::GRID)
-            .axis_style(style::RULE)
-            .x_label_formatter(&|a| thousands(a.round().max(0.0) as usize))
-            .y_label_formatter(&|a| y.label(*a))
-            .label_style(font(style::LABEL_SIZE, style::INK, super::CENTRE, false))
-            .x_desc("MPI ranks")
-            .y_desc("speed-up over one rank")
-            .axis_desc_style(font(
-                style::AXIS_TITLE_SIZE,
-                style::INK,
-                super::CENTRE,
-                false,
-            ))
-            .draw()?;
+        let mut chart = axes(
+            &area,
+            (Ticked::new(x_range.clone(), ticks.clone()), y.coord()),
+            (&|a| thousands(a.round().max(0.0) as usize), &|a| y.label(*a)),
+            ("MPI ranks", "speed-up over one rank"),
+        )?;
         super::dashed(
             root,
             chart.backend_coord(&(1.0, 1.0)),

@@ -8,7 +8,7 @@
 use laplace_core::Scheme;
 use plotters::prelude::*;
 
-use super::legend::{Swatch, legend_height, legend_row, spread};
+use super::legend::{Swatch, legend_height, spread};
 use super::{Area, Chart, DrawResult, Drawn, LEFT, Scale, Ticked, font, text};
 use crate::load::BENCH_GROUP;
 use crate::model::{Criterion, MachineKey, Outcome, ReportData, cpu_text, machine_key, outcome};
@@ -376,19 +376,13 @@ fn draw(series: &[Series]) -> Result<String, ReportError> {
     };
 
     super::svg(FILE, (style::WIDTH, height), |root| {
-        super::title(
+        super::heading(
             root,
-            "Speed against grid size",
-            "MLUP/s per kernel, one panel per scheme; thick: the fastest kernel of each language.",
-        )?;
-        legend_row(
-            root,
-            &legend,
             (
-                style::MARGIN as i32,
-                (style::MARGIN + style::TITLE_BAND) as i32,
+                "Speed against grid size",
+                "MLUP/s per kernel, one panel per scheme; thick: the fastest kernel of each language.",
             ),
-            legend_w,
+            &legend,
         )?;
         let mut y0 = top;
         for (k, panel) in panels.iter().enumerate() {

@@ -4,7 +4,7 @@
 
 use plotters::prelude::*;
 
-use super::{Chart, Drawn, Scale, Swatch, Ticked, font, legend_height, legend_row, marker};
+use super::{Chart, Drawn, Scale, Swatch, Ticked, axes, heading, legend_height, marker};
 use crate::model::{ReportData, Run, cpu_text, join_and, thousands};
 use crate::{ReportError, style};
 
@@ -217,42 +217,21 @@ fn draw(series: &[Series]) -> Result<String, ReportError> {
     let height = top + plot_h + style::MARGIN;
 
     super::svg(FILE, (style::WIDTH, height), |root| {
-        super::title(
+        heading(
             root,
-            "Speed against threads",
-            "MLUP/s of each parallel kernel at 1, 2, ... threads; dashed: ideal linear scaling.",
-        )?;
-        legend_row(
-            root,
-            &legend,
             (
-                style::MARGIN as i32,
-                (style::MARGIN + style::TITLE_BAND) as i32,
+                "Speed against threads",
+                "MLUP/s of each parallel kernel at 1, 2, ... threads; dashed: ideal linear scaling.",
             ),
-            legend_w,
+            &legend,
         )?;
         let area = root.clone().shrink((0, top), (style::WIDTH, plot_h));
-        let mut chart = ChartBuilder::on(&area)
-            .margin(style::MARGIN)
-            .x_label_area_size(style::X_LABEL_AREA)
-            .y_label_area_size(style::Y_LABEL_AREA)
-            .build_cartesian_2d(Ticked::new(x_range.clone(), ticks.clone()), y.coord())?;
-        chart
-            .configure_mesh()
-            .bold_line_style(style::GRID)
-            .axis_style(style::RULE)
-            .x_label_formatter(&|a| thousands(a.round().max(0.0) as usize))
-            .y_label_formatter(&|a| y.label(*a))
-            .label_style(font(style::LABEL_SIZE, style::INK, super::CENTRE, false))
-            .x_desc("threads")
-            .y_desc("MLUP/s")
-            .axis_desc_style(font(
-                style::AXIS_TITLE_SIZE,
-                style::INK,
-                super::CENTRE,
-                false,
-            ))
-            .draw()?;
+        let mut chart = axes(
+            &area,
+            (Ticked::new(x_range.clone(), ticks.clone()), y.coord()),
+            (&|a| thousands(a.round().max(0.0) as usize), &|a| y.label(*a)),
+            ("threads", "MLUP/s"),
+        )?;
 
         let y_top = y.axis_range().end;
         for (s, (shape, colour)) in series.iter().zip(colours) {
