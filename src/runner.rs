@@ -559,8 +559,15 @@ fn set_times(result: &mut KernelResult, p: &Problem, times: &[f64]) {
 
 /// The kernel's bound on this machine, its share of it, and cycles per update.
 fn set_bound(r: &mut KernelResult, e: &Entry<'_>, p: &ProblemSpec, probe: &Probe, threads: usize) {
-    // A parallel kernel that ran serially is bounded as a serial one.
-    let parallel = e.parallel() && r.path.as_deref() != Some(laplace_core::SERIAL);
+    // A parallel kernel that ran serially is bounded as a serial one; an
+    // MPI kernel has one worker per rank.
+    let (parallel, threads) = match &r.mpi {
+        Some(mpi) => (mpi.ranks > 1, mpi.ranks),
+        None => (
+            e.parallel() && r.path.as_deref() != Some(laplace_core::SERIAL),
+            threads,
+        ),
+    };
     let Some(b) = bounds::bound(e.cost(), parallel, threads, p, probe) else {
         return;
     };

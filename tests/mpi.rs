@@ -129,11 +129,12 @@ fn a_rank_sweep_is_recorded_drawn_and_modelled() {
     let out = shootout(
         &[
             "run",
-            "--no-probe",
             "--repeat",
             "1",
             "--kernels",
             "=c/array-mpi",
+            "--kernels",
+            "=c/array",
             "--ranks",
             "2",
             "--iters",
@@ -150,6 +151,14 @@ fn a_rank_sweep_is_recorded_drawn_and_modelled() {
         serde_json::from_slice(&std::fs::read(report.join("results.json")).unwrap()).unwrap();
     let r = result(&doc, "c/array-mpi");
     assert!(r.verified, "{r:?}");
+    // Two ranks are two workers: bounded as a parallel kernel on two cores,
+    // above the serial c/array's bound (divide throughput per core).
+    let serial = result(&doc, "c/array").bound_mlups.unwrap();
+    assert!(
+        r.bound_mlups.unwrap() > 1.5 * serial,
+        "{:?} vs {serial}",
+        r.bound_mlups
+    );
     let points = &r.rank_scaling;
     for (scaling, nx, ny) in [
         ("strong", 100, 100),
