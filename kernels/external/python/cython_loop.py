@@ -8,14 +8,10 @@ shapes the build (the sources, the flags, the Cython, setuptools and Python
 versions, the compiler environment), so changing the flags rebuilds it.
 """
 
-import hashlib
-import importlib.util
-import json
 import os
 import shutil
 import sys
 import sysconfig
-import tempfile
 from pathlib import Path
 
 import protocol
@@ -35,17 +31,13 @@ def add_arguments(parser):
                         help="on: Cython's bounds/wraparound checks; off: both disabled")
 
 
-def build_key(cflags):
+def build_inputs(cflags):
+    """Everything that shapes the build, for its cache key."""
     import Cython
     import setuptools
-    h = hashlib.sha256()
-    for part in (PYX.read_bytes(), Path(__file__).read_bytes(), json.dumps([
-            cflags, Cython.__version__, setuptools.__version__, sys.version,
-            sys.executable, sysconfig.get_config_var("EXT_SUFFIX"),
-            {k: os.environ.get(k) for k in BUILD_ENV}])):
-        h.update(part if isinstance(part, bytes) else part.encode())
-        h.update(b"\0")
-    return h.hexdigest()[:16]
+    return [PYX.read_bytes(), Path(__file__).read_bytes(), cflags, Cython.__version__,
+            setuptools.__version__, sys.version, sys.executable,
+            sysconfig.get_config_var("EXT_SUFFIX"), {k: os.environ.get(k) for k in BUILD_ENV}]
 
 
 def compile_extension(workdir, cflags):
@@ -56,16 +48,9 @@ def compile_extension(workdir, cflags):
 
     commands = []
 
-    recording = protocol.recording(commands)
-
     class RecordingBuildExt(build_ext):
         def build_extension(self, ext):
-            # Record every command the compiler object runs: setuptools >= 80
-            # runs them through Compiler.call, older ones through spawn.
-            for name in ("call", "spawn"):
-                run = getattr(self.compiler, name, None)
-                if run is not None:
-                    setattr(self.compiler, name, recording(run))
+            protocol.record_commands(self.compiler, commands)
             super().build_extension(ext)
 
     pyx = workdir / f"{MODULE}.pyx"
@@ -101,33 +86,12 @@ def compile_extension(workdir, cflags):
 def build(cflags):
     """Compile (or reuse) the extension; return (module, build record)."""
     import Cython
-    base = protocol.build_dir("cython")
-    final = base / f"cython_loop-{build_key(cflags)}"
-    so = final / (MODULE + sysconfig.get_config_var("EXT_SUFFIX"))
-    record_path = final / "build.json"
-    if not (so.is_file() and record_path.is_file()):
-        work = Path(tempfile.mkdtemp(prefix=".building-", dir=base))
-        log = work / "build.log"
-        try:
-            with protocol.fds_to(log):
-                record = compile_extension(work, cflags)
-            record["cython"] = Cython.__version__
-            (work / "build.json").write_text(json.dumps(record, indent=1))
-        except BaseException as exc:
-            tail = log.read_text(errors="replace")[-4000:] if log.exists() else ""
-            shutil.rmtree(work, ignore_errors=True)
-            if tail:
-                print(tail, file=sys.stderr)
-            raise protocol.KernelError(f"Cython build failed: {exc}") from exc
-        try:
-            os.rename(work, final)
-        except OSError:  # a concurrent run got there first
-            shutil.rmtree(work, ignore_errors=True)
-    record = json.loads(record_path.read_text())
-    spec = importlib.util.spec_from_file_location(MODULE, so)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module, record
+
+    def compile_into(folder):
+        return dict(compile_extension(folder, cflags), cython=Cython.__version__)
+
+    folder, record = protocol.logged_build("cython", build_inputs(cflags), compile_into)
+    return protocol.import_from(folder, MODULE), record
 
 
 def setup(args):

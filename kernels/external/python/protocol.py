@@ -168,15 +168,50 @@ def fds_to(path: Path) -> Iterator[None]:
                 os.close(fd)
 
 
-def recording(commands: list) -> Callable:
-    """A wrapper for setuptools' compiler `spawn`/`call` that appends each
-    command it runs to `commands` (to report the flags that were used)."""
-    def wrap(run):
+def record_commands(compiler, commands: list) -> None:
+    """Make setuptools' `compiler` object append every command it runs to
+    `commands` (to report the flags that were used): setuptools >= 80 runs
+    them through Compiler.call, older ones through spawn."""
+    def recording(run):
         def run_and_record(cmd, *args, **kwargs):
             commands.append([str(c) for c in cmd])
             return run(cmd, *args, **kwargs)
         return run_and_record
-    return wrap
+    for name in ("call", "spawn"):
+        run = getattr(compiler, name, None)
+        if run is not None:
+            setattr(compiler, name, recording(run))
+
+
+def logged_build(tool: str, inputs: list, build: Callable[[Path], dict]) -> tuple:
+    """[`cached_build`] of a build whose output goes to `build.log` and
+    which returns a record (compiler, flags...), kept as `build.json`.
+    Returns (folder, record). On failure the log's tail goes to stderr."""
+    def run(folder: Path) -> None:
+        log = folder / "build.log"
+        try:
+            with fds_to(log):
+                record = build(folder)
+        except BaseException:
+            tail = log.read_text(errors="replace")[-4000:] if log.exists() else ""
+            if tail:
+                print(tail, file=sys.stderr)
+            raise
+        (folder / "build.json").write_text(json.dumps(record, indent=1))
+
+    folder = cached_build(tool, inputs, run)
+    return folder, json.loads((folder / "build.json").read_text())
+
+
+def import_from(folder: Path, module: str):
+    """Imports the extension module `module` built into `folder`."""
+    import importlib.util
+    import sysconfig
+    path = folder / (module + sysconfig.get_config_var("EXT_SUFFIX"))
+    spec = importlib.util.spec_from_file_location(module, path)
+    loaded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loaded)
+    return loaded
 
 
 def compile_flags(command: list, sources: tuple = (".c", ".cpp"),
@@ -225,7 +260,7 @@ def cached_build(tool: str, inputs: list, build: Callable[[Path], None]) -> Path
         (work / ".built").write_text("")
     except BaseException as exc:
         shutil.rmtree(work, ignore_errors=True)
-        raise KernelError(f"{tool} build failed: {exc}") from exc
+        raise KernelError(f"{tool} build failed: {type(exc).__name__}: {exc}") from exc
     if final.exists():  # an older half-built copy, or a concurrent run's
         shutil.rmtree(work, ignore_errors=True)
         if (final / ".built").is_file():

@@ -12,14 +12,9 @@ Pythran and Python versions, the compiler environment), so changing the
 flags rebuilds it.
 """
 
-import hashlib
-import importlib.util
-import json
 import os
-import shutil
 import sys
 import sysconfig
-import tempfile
 from pathlib import Path
 
 import protocol
@@ -60,17 +55,13 @@ def pythran_cflags():
     return [f for f in flags if f not in FAST_MATH]
 
 
-def build_key(cflags):
+def build_inputs(cflags):
+    """Everything that shapes the build, for its cache key."""
     import pythran
     import setuptools
-    h = hashlib.sha256()
-    for part in (module_source(), Path(__file__).read_bytes(), json.dumps([
-            cflags, pythran_cflags(), pythran.__version__, setuptools.__version__,
-            sys.version, sys.executable, sysconfig.get_config_var("EXT_SUFFIX"),
-            {k: os.environ.get(k) for k in BUILD_ENV}])):
-        h.update(part if isinstance(part, bytes) else part.encode())
-        h.update(b"\0")
-    return h.hexdigest()[:16]
+    return [module_source(), Path(__file__).read_bytes(), cflags, pythran_cflags(),
+            pythran.__version__, setuptools.__version__, sys.version, sys.executable,
+            sysconfig.get_config_var("EXT_SUFFIX"), {k: os.environ.get(k) for k in BUILD_ENV}]
 
 
 def compile_module(workdir, cflags):
@@ -80,19 +71,11 @@ def compile_module(workdir, cflags):
     from pythran.toolchain import compile_pythranfile
 
     commands = []
-
-    recording = protocol.recording(commands)
-
     original = pythran.dist.PythranBuildExt
 
     class RecordingBuildExt(original):
         def build_extension(self, ext):
-            # setuptools >= 80 runs compiler commands through Compiler.call,
-            # older ones through spawn.
-            for name in ("call", "spawn"):
-                run = getattr(self.compiler, name, None)
-                if run is not None:
-                    setattr(self.compiler, name, recording(run))
+            protocol.record_commands(self.compiler, commands)
             return super().build_extension(ext)
 
     src = workdir / f"{MODULE}.py"
@@ -127,34 +110,9 @@ def compile_module(workdir, cflags):
 
 def build(cflags):
     """Compile (or reuse) the module; return (module, build record)."""
-    base = protocol.build_dir("pythran")
-    final = base / f"pythran_laplace-{build_key(cflags)}"
-    so = final / (MODULE + sysconfig.get_config_var("EXT_SUFFIX"))
-    record_path = final / "build.json"
-    if not (so.is_file() and record_path.is_file()):
-        work = Path(tempfile.mkdtemp(prefix=".building-", dir=base))
-        log = work / "build.log"
-        try:
-            with protocol.fds_to(log):
-                record = compile_module(work, cflags)
-            (work / "build.json").write_text(json.dumps(record, indent=1))
-        except BaseException as exc:
-            # Before the folder goes: Pythran's errors quote the source file.
-            message = f"Pythran build failed: {type(exc).__name__}: {exc}"
-            tail = log.read_text(errors="replace")[-4000:] if log.exists() else ""
-            shutil.rmtree(work, ignore_errors=True)
-            if tail:
-                print(tail, file=sys.stderr)
-            raise protocol.KernelError(message) from exc
-        try:
-            os.rename(work, final)
-        except OSError:  # a concurrent run got there first
-            shutil.rmtree(work, ignore_errors=True)
-    record = json.loads(record_path.read_text())
-    spec = importlib.util.spec_from_file_location(MODULE, so)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module, record
+    folder, record = protocol.logged_build(
+        "pythran", build_inputs(cflags), lambda folder: compile_module(folder, cflags))
+    return protocol.import_from(folder, MODULE), record
 
 
 def setup(args):
