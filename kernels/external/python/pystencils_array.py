@@ -16,7 +16,6 @@ it ended in the copy.
 """
 
 import os
-import subprocess
 
 import numpy as np
 
@@ -42,15 +41,6 @@ def _freeze_exact_div(self, func):
 
 # FreezeExpressions dispatches on map_<class name> along the MRO.
 FreezeExpressions.map_exact_div = _freeze_exact_div
-
-
-def compiler_version(exe):
-    try:
-        out = subprocess.run([exe, "-dumpfullversion"], capture_output=True,
-                             text=True, timeout=30).stdout
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return out.strip() or "unknown"
 
 
 def make_kernel(cflags):
@@ -94,7 +84,7 @@ def setup(args):
         runtime=protocol.runtime(ps, sp),
         flags=f"pystencils {ps.__version__} create_kernel (GenericCPU, no pystencils "
               f"vectorizer, no OpenMP, exact division), ping-pong src/dst; "
-              f"{os.path.basename(cxx)} {compiler_version(cxx)} "
+              f"{os.path.basename(cxx)} {protocol.compiler_version(cxx)} "
               f"{' '.join(info.cxxflags())} {' '.join(info.linker_flags())}",
     )
 
